@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client command on a libuv loop: started detached (a process group of its own), its stdout
+/// and stderr read through pipes into tail buffers, and reported once it has exited **and** both
+/// pipes have reached end of file.
+///
+/// If a grandchild still holds a pipe open after the child exits, the command waits at most
+/// `drainMilliseconds`, then kills the whole group and reports what it has.
+final class ChildCommand {
+    /// The child's process group (its PID), for signalling the whole group.
+    let processGroup: Int32
+    private let process: UVProcess
+    private let output: UVPipe
+    private let errors: UVPipe
+    private let loop: UVLoop
+    private let drainMilliseconds: UInt64
+    private var stdout = TailBuffer()
+    private var stderr = TailBuffer()
+    private var termination: UVProcess.Termination?
+    private var openStreams = 2
+    private var drainTimer: UVTimer?
+    private var completion: ((CommandOutcome) -> Void)?
+
+    /// Starts `executable` with `arguments` (without the program name).
+    init(loop: UVLoop, executable: String, arguments: [String], drainMilliseconds: UInt64,
+         completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
+        self.loop = loop
+        self.drainMilliseconds = drainMilliseconds
+        self.completion = completion
+        let output = UVPipe(loop: loop)
+        let errors = UVPipe(loop: loop)
+        var exited: ((UVProcess.Termination) -> Void)?
+        do {
+            process = try UVProcess(
+                loop: loop, executable: executable, arguments: [executable] + arguments,
+                stdio: [.ignore, .pipe(output, childReads: false, childWrites: true),
+                        .pipe(errors, childReads: false, childWrites: true)],
+                detached: true, onExit: { exited?($0) })
+        } catch {
+            output.close()
+            errors.close()
+            throw error
+        }
+        self.output = output
+        self.errors = errors
+        processGroup = process.pid
+        exited = { [self] in self.exited($0) }
+        output.startReading(onBytes: { [self] in stdout.append($0) }, onEnd: { [self] in streamEnded() })
+        errors.startReading(onBytes: { [self] in stderr.append($0) }, onEnd: { [self] in streamEnded() })
+    }
+
+    /// Sends `signal` to the child's whole process group, grandchildren included.
+    func signalGroup(_ signal: Int32) {
+        guard completion != nil else { return }
+        Posix.signalGroup(processGroup, signal)
+    }
+
+    private func exited(_ termination: UVProcess.Termination) {
+        self.termination = termination
+        process.close()
+        if openStreams == 0 { return finish() }
+        let timer = UVTimer(loop: loop)
+        timer.schedule(after: drainMilliseconds) { [self] in
+            // Something in the group still holds a pipe: end it, and report what arrived.
+            Posix.signalGroup(processGroup, SIGKILL)
+            finish()
+        }
+        drainTimer = timer
+    }
+
+    private func streamEnded() {
+        openStreams -= 1
+        if openStreams == 0 && termination != nil { finish() }
+    }
+
+    private func finish() {
+        guard let completion, let termination else { return }
+        self.completion = nil
+        drainTimer?.close()
+        drainTimer = nil
+        output.close()
+        errors.close()
+        let killed = termination.signal != 0
+        completion(CommandOutcome(exitCode: killed ? nil : Int32(truncatingIfNeeded: termination.status),
+                                  signal: killed ? termination.signal : nil, stdout: stdout, stderr: stderr))
+    }
+}

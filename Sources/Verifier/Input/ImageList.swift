@@ -1,0 +1,70 @@
+/// The image list: one reference a line, read the way a person who wrote it by hand would expect.
+///
+/// White space, CR characters and a UTF-8 byte order mark are trimmed; blank lines and lines whose
+/// first non-blank character is `#` are skipped. A line seen before is counted as a duplicate and
+/// not verified again. Lines that are not valid references stay in the list as invalid entries,
+/// so that each one gets a result of its own.
+public struct ImageList: Sendable {
+    /// One line of the list that is neither blank, nor a comment, nor a duplicate.
+    public struct Entry: Sendable {
+        /// The 1-based line number in the list.
+        public let line: Int
+        /// The line as written, trimmed.
+        public let text: String
+        /// The parsed reference, or why the line is not one.
+        public let reference: Result<ImageReference, ReferenceError>
+    }
+
+    /// A line that repeats an earlier one.
+    public struct Duplicate: Sendable, Equatable {
+        /// The 1-based line number of the repetition.
+        public let line: Int
+        /// The line as written, trimmed.
+        public let text: String
+        /// The line where the reference first appeared.
+        public let firstLine: Int
+    }
+
+    /// Every line to verify, in list order.
+    public private(set) var entries: [Entry] = []
+    /// Every repeated line, in list order.
+    public private(set) var duplicates: [Duplicate] = []
+
+    /// Parses the bytes of a list file.
+    public init(bytes: some Sequence<UInt8>) {
+        var firstLineOf: [String: Int] = [:]
+        var lineNumber = 0
+        for rawLine in Self.lines(of: Array(bytes)) {
+            lineNumber += 1
+            let text = Self.trim(rawLine, isFirstLine: lineNumber == 1)
+            if text.isEmpty || text.hasPrefix("#") { continue }
+            if let firstLine = firstLineOf[text] {
+                duplicates.append(Duplicate(line: lineNumber, text: text, firstLine: firstLine))
+                continue
+            }
+            firstLineOf[text] = lineNumber
+            let reference = Result { () throws(ReferenceError) in try ImageReference(parsing: text) }
+            entries.append(Entry(line: lineNumber, text: text, reference: reference))
+        }
+    }
+
+    private static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    }
+
+    private static func trim(_ line: ArraySlice<UInt8>, isFirstLine: Bool) -> String {
+        var text = Substring(decoding: line, as: UTF8.self)
+        if isFirstLine, text.first == "\u{FEFF}" { text = text.dropFirst() }
+        let isTrimmed: (Character) -> Bool = { $0.isWhitespace || $0 == "\r" || $0 == "\u{FEFF}" }
+        while let first = text.first, isTrimmed(first) { text = text.dropFirst() }
+        while let last = text.last, isTrimmed(last) { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+extension ImageList.Entry {
+    /// `line 17: repository name must be lowercase: "Team/App:v1"`: what is wrong with this line.
+    public func problem(_ error: ReferenceError) -> String {
+        "line \(line): \(error.reason): \"\(text)\""
+    }
+}

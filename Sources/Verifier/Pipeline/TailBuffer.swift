@@ -1,0 +1,42 @@
+/// Keeps the last `limit` bytes of a stream, however much the stream writes.
+///
+/// A client that floods its output costs at most about twice `limit` in memory.
+public struct TailBuffer: Sendable {
+    /// The most bytes kept.
+    public let limit: Int
+    private var storage: [UInt8] = []
+    /// How many bytes were dropped from the front.
+    public private(set) var droppedCount = 0
+
+    /// The default limit for a client's stdout or stderr: 64 KiB.
+    public static let defaultLimit = 64 * 1024
+
+    public init(limit: Int = TailBuffer.defaultLimit) {
+        self.limit = limit
+    }
+
+    /// Appends `bytes`, dropping the oldest ones beyond the limit.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count >= limit {
+            droppedCount += storage.count + bytes.count - limit
+            storage = Array(bytes.suffix(limit))
+            return
+        }
+        storage.append(contentsOf: bytes)
+        if storage.count > 2 * limit { compact() }
+    }
+
+    /// The kept bytes: the last `limit` bytes written.
+    public var bytes: [UInt8] {
+        storage.count > limit ? Array(storage.suffix(limit)) : storage
+    }
+
+    /// The kept bytes as text (invalid UTF-8 repaired).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func compact() {
+        let excess = storage.count - limit
+        storage.removeFirst(excess)
+        droppedCount += excess
+    }
+}

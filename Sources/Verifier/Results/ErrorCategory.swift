@@ -1,0 +1,23 @@
+/// The kind of failure, so that a person can act on a whole category at once.
+public enum ErrorCategory: String, Codable, Sendable, CaseIterable {
+    /// The registry has no such manifest (missing tag, repository or digest).
+    case notFound = "not-found"
+    /// The registry refused the credentials, or asked for some.
+    case unauthorized
+    /// The registry asked the client to slow down (HTTP 429).
+    case rateLimited = "rate-limited"
+    /// The registry could not be reached, or the connection broke.
+    case network
+    /// The manifest is there but one of its blobs is not.
+    case blobUnknown = "blob-unknown"
+    /// The Docker daemon is not reachable.
+    case daemonUnavailable = "daemon-unavailable"
+    /// The list line is not a valid image reference; docker was never run.
+    case invalidReference = "invalid-reference"
+    /// The worker process verifying the image died twice.
+    case workerCrashed = "worker-crashed"
+    /// The image's timeout ran out.
+    case timeout
+    /// Anything else; the message says what.
+    case other
+}

@@ -1,0 +1,30 @@
+/// Sorts a client's error output into an ``ErrorCategory``.
+///
+/// The rules are one table, tried in order; the first rule with a phrase that occurs in the text
+/// (compared case-insensitively) wins. The phrases come from real docker output, kept as test
+/// fixtures in Tests/VerifierTests/Fixtures/client-output.
+public enum ErrorClassifier {
+    /// The rules, most specific first.
+    public static let rules: [(category: ErrorCategory, phrases: [String])] = [
+        (.daemonUnavailable, ["cannot connect to the docker daemon", "is the docker daemon running"]),
+        (.invalidReference, ["invalid reference format"]),
+        (.rateLimited, ["toomanyrequests", "too many requests", "rate limit"]),
+        (.unauthorized, ["unauthorized", "denied", "authentication required", "no basic auth credentials"]),
+        (.blobUnknown, ["unknown blob", "blob unknown"]),
+        (.notFound, ["manifest unknown", "not found", "name unknown"]),
+        (.network, [
+            "connection refused", "connection reset", "dial tcp", "unexpected eof", ": eof", "i/o timeout", "no such host",
+            "tls:", "tls handshake", "x509", "client.timeout exceeded", "request canceled",
+            "network is unreachable", "no route to host", "server gave http response to https client",
+        ]),
+    ]
+
+    /// The category of a failure whose client printed `text` on stderr.
+    public static func classify(_ text: String) -> ErrorCategory {
+        let lowered = text.lowercased()
+        for rule in rules where rule.phrases.contains(where: { lowered.contains($0) }) {
+            return rule.category
+        }
+        return .other
+    }
+}

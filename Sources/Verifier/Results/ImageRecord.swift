@@ -1,0 +1,83 @@
+import Foundation
+
+/// One line of `results.jsonl`: the whole story of one image. The README documents the schema.
+public struct ImageRecord: Codable, Sendable {
+    /// The list line as written, trimmed.
+    public var reference: String
+    /// The line number in the list.
+    public var line: Int
+    /// The reference actually pulled (after `--registry`); `nil` for an invalid line.
+    public var pulled: String?
+    public var status: ImageStatus
+    public var category: ErrorCategory?
+    public var digest: String?
+    public var message: String?
+    public var step: PipelineStep?
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var stderrTail: String?
+    public var cleanupWarning: String?
+    /// Wall time from the first step's start to the last one's end.
+    public var durationMs: Int64
+    /// The worker (1-based) that produced the verdict; `nil` where none ran.
+    public var worker: Int?
+    /// How many times the image was handed to a worker (2 after a worker crash).
+    public var attempts: Int
+    /// RFC 3339 time stamps, UTC, with milliseconds.
+    public var startedAt: String
+    public var finishedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case reference, line, pulled, status, category, digest, message, step, signal, worker, attempts
+        case exitCode = "exit_code"
+        case stderrTail = "stderr_tail"
+        case cleanupWarning = "cleanup_warning"
+        case durationMs = "duration_ms"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+
+    /// Combines a verdict with where and when it was reached.
+    public init(reference: String, line: Int, pulled: String?, verdict: Verdict,
+                worker: Int?, attempts: Int, startedAt: Date, finishedAt: Date) {
+        self.reference = reference
+        self.line = line
+        self.pulled = pulled
+        status = verdict.status
+        category = verdict.category
+        digest = verdict.digest
+        message = verdict.message
+        step = verdict.step
+        exitCode = verdict.exitCode
+        signal = verdict.signal
+        stderrTail = verdict.stderrTail
+        cleanupWarning = verdict.cleanupWarning
+        durationMs = Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())
+        self.worker = worker
+        self.attempts = attempts
+        self.startedAt = RFC3339.string(from: startedAt)
+        self.finishedAt = RFC3339.string(from: finishedAt)
+    }
+
+    /// Encodes every field, `null` included, so that every line has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(reference, forKey: .reference)
+        try container.encode(line, forKey: .line)
+        try container.encode(pulled, forKey: .pulled)
+        try container.encode(status, forKey: .status)
+        try container.encode(category, forKey: .category)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(message, forKey: .message)
+        try container.encode(step, forKey: .step)
+        try container.encode(exitCode, forKey: .exitCode)
+        try container.encode(signal, forKey: .signal)
+        try container.encode(stderrTail, forKey: .stderrTail)
+        try container.encode(cleanupWarning, forKey: .cleanupWarning)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(worker, forKey: .worker)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+    }
+}

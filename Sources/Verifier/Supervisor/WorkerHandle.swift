@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The supervisor's view of one worker process.
+final class WorkerHandle {
+    /// The worker's number, 1-based; a replacement keeps the number of the worker it replaces.
+    let index: Int
+    let process: UVProcess
+    let channel: MessageChannel<WorkerMessage, SupervisorMessage>
+    /// The jobs handed to it and not yet finished.
+    var inFlight: Set<Int> = []
+    /// The process groups of its clients that are running now.
+    var processGroups: Set<Int32> = []
+    /// How it ended, once it has.
+    var termination: UVProcess.Termination?
+    /// Whether its channel has reached end of file.
+    var channelEnded = false
+
+    init(index: Int, process: UVProcess, channel: MessageChannel<WorkerMessage, SupervisorMessage>) {
+        self.index = index
+        self.process = process
+        self.channel = channel
+    }
+
+    /// Kills every client process group it reported, whatever state it is in.
+    func killClients() {
+        for group in processGroups { Posix.signalGroup(group, SIGKILL) }
+    }
+
+    /// How it ended, in words.
+    var endedHow: String {
+        guard let termination else { return "still running" }
+        if termination.signal != 0 { return "killed by signal \(termination.signal)" }
+        return "exited with status \(termination.status)"
+    }
+}

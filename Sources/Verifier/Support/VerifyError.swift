@@ -1,0 +1,46 @@
+/// A problem that stops `verify` before or while it runs: bad usage, unreadable input, or an
+/// environment it cannot work in. Each has a one-line message that says what to do, and all of
+/// them exit with status 2.
+public enum VerifyError: Error, Sendable, CustomStringConvertible {
+    /// An option has a value that cannot work.
+    case invalidOption(flag: String, reason: String)
+    /// The image list cannot be read.
+    case listUnreadable(path: String, reason: String)
+    /// The container client is not there.
+    case clientNotFound(String)
+    /// The output directory or a result file cannot be created or written.
+    case outputNotWritable(SystemError)
+    /// The output directory already holds results and `--overwrite` was not given.
+    case outputHoldsResults(path: String)
+    /// The container daemon does not answer.
+    case daemonUnavailable(String)
+    /// Not enough file descriptors for the requested concurrency.
+    case fileDescriptorLimit(needed: UInt64, hardLimit: UInt64)
+    /// Worker processes cannot be started or keep dying.
+    case workersFailing(String)
+    /// The event loop could not do something it must.
+    case eventLoop(String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let flag, let reason):
+            return "\(flag): \(reason)"
+        case .listUnreadable(let path, let reason):
+            return "cannot read the image list \(path): \(reason)"
+        case .clientNotFound(let name):
+            return "container client \"\(name)\" not found; install docker or pass --docker PATH"
+        case .outputNotWritable(let error):
+            return "cannot write results: \(error)"
+        case .outputHoldsResults(let path):
+            return "\(path) already holds results; move it away, choose another --output-dir, or pass --overwrite"
+        case .daemonUnavailable(let message):
+            return "the Docker daemon is not reachable, so no image can be verified: \(message)"
+        case .fileDescriptorLimit(let needed, let hardLimit):
+            return "this concurrency needs about \(needed) open files, but the hard limit (ulimit -Hn) is \(hardLimit); lower --concurrency or raise the limit"
+        case .workersFailing(let reason):
+            return "worker processes are failing: \(reason)"
+        case .eventLoop(let reason):
+            return "event loop failure: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Verifier
+
+/// `verify IMAGE_LIST`: the command line, and nothing else; the work is in Verifier.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Prove that a registry migration worked: pull every image of a list from the new registry.",
+        discussion: """
+            Each image is pulled, its digest read back with `docker image inspect`, and the image \
+            removed again. Results go to good_image.txt, error_image.txt, timeout_image.txt and \
+            results.jsonl in the output directory, and a summary to stderr.
+
+            Exit status: 0 every image is good; 1 some image is an error or a timeout; \
+            2 usage, input or environment error (unreadable list, no docker, unwritable output, \
+            daemon down); 130 interrupted.
+            """)
+
+    @Argument(help: ArgumentHelp("The image list, one reference a line; - reads standard input.", valueName: "image-list"))
+    var imageList: String
+
+    @Option(name: [.short, .customLong("output-dir")], help: ArgumentHelp("Where the result files go (created if missing).", valueName: "dir"))
+    var outputDirectory = "."
+
+    @Option(name: [.short, .long], help: "Worker processes. (default: the number of online CPUs)")
+    var processes: Int?
+
+    @Option(name: [.short, .long], help: "Images in flight per worker process.")
+    var concurrency = 5
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Seconds each image may take, all steps together.", valueName: "seconds"))
+    var timeout: Double = 600
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between SIGTERM and SIGKILL for a client that timed out.", valueName: "seconds"))
+    var killGrace: Double = 5
+
+    @Option(name: .long, help: ArgumentHelp("Pull from this registry instead of the one each reference names.", valueName: "host[:port]"))
+    var registry: String?
+
+    @Option(name: .long, help: ArgumentHelp("The container client: a name on PATH, or a path.", valueName: "path"))
+    var docker = "docker"
+
+    @Flag(name: .long, help: "Leave pulled images on the daemon instead of removing them.")
+    var keep = false
+
+    @Flag(name: .long, help: "Replace results already in the output directory.")
+    var overwrite = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
+    var progressInterval: Double = 5
+
+    func validate() throws {
+        guard (processes ?? 1) >= 1 else { throw ValidationError("--processes must be at least 1") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard killGrace >= 0, killGrace.isFinite else { throw ValidationError("--kill-grace must be 0 or more seconds") }
+        guard progressInterval >= 0, progressInterval.isFinite else { throw ValidationError("--progress-interval must be 0 or more seconds") }
+    }
+
+    func run() throws {
+        var configuration = RunConfiguration(listPath: imageList, processes: processes ?? ProcessInfo.processInfo.activeProcessorCount)
+        configuration.outputDirectory = outputDirectory
+        configuration.concurrency = concurrency
+        configuration.timeoutSeconds = timeout
+        configuration.killGraceSeconds = killGrace
+        configuration.client = docker
+        configuration.keep = keep
+        configuration.overwrite = overwrite
+        configuration.progressIntervalSeconds = progressInterval
+        do {
+            if let registry {
+                do { configuration.registry = try RegistryHost(parsing: registry) } catch {
+                    throw VerifyError.invalidOption(flag: "--registry", reason: error.reason)
+                }
+            }
+            let outcome = try Verification.run(configuration)
+            FileHandle.standardError.write(Data((outcome.summary.report() + "\n").utf8))
+            throw ExitCode(outcome.exitStatus.rawValue)
+        } catch let error as VerifyError {
+            FileHandle.standardError.write(Data("verify: error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.environmentError.rawValue)
+        }
+    }
+}
