@@ -30,8 +30,13 @@ let package = Package(
         ),
         .testTarget(
             name: "VerifierTests",
+            dependencies: ["Verifier"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
             dependencies: ["Verifier", "verify"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

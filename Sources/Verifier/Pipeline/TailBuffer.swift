@@ -5,8 +5,8 @@ public struct TailBuffer: Sendable {
     /// The most bytes kept.
     public let limit: Int
     private var storage: [UInt8] = []
-    /// How many bytes were dropped from the front.
-    public private(set) var droppedCount = 0
+    /// How many bytes were written in all.
+    public private(set) var writtenCount = 0
 
     /// The default limit for a client's stdout or stderr: 64 KiB.
     public static let defaultLimit = 64 * 1024
@@ -17,8 +17,8 @@ public struct TailBuffer: Sendable {
 
     /// Appends `bytes`, dropping the oldest ones beyond the limit.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        writtenCount += bytes.count
         if bytes.count >= limit {
-            droppedCount += storage.count + bytes.count - limit
             storage = Array(bytes.suffix(limit))
             return
         }
@@ -31,12 +31,13 @@ public struct TailBuffer: Sendable {
         storage.count > limit ? Array(storage.suffix(limit)) : storage
     }
 
+    /// How many bytes were dropped from the front.
+    public var droppedCount: Int { writtenCount - min(storage.count, limit) }
+
     /// The kept bytes as text (invalid UTF-8 repaired).
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func compact() {
-        let excess = storage.count - limit
-        storage.removeFirst(excess)
-        droppedCount += excess
+        storage.removeFirst(storage.count - limit)
     }
 }

@@ -11,7 +11,7 @@ public enum ErrorClassifier {
         (.rateLimited, ["toomanyrequests", "too many requests", "rate limit"]),
         (.unauthorized, ["unauthorized", "denied", "authentication required", "no basic auth credentials"]),
         (.blobUnknown, ["unknown blob", "blob unknown"]),
-        (.notFound, ["manifest unknown", "not found", "name unknown"]),
+        (.notFound, ["manifest unknown", "not found", "name unknown", "no such image"]),
         (.network, [
             "connection refused", "connection reset", "dial tcp", "unexpected eof", ": eof", "i/o timeout", "no such host",
             "tls:", "tls handshake", "x509", "client.timeout exceeded", "request canceled",
