@@ -69,7 +69,7 @@ public struct RunSummary: Sendable {
             lines.append("  cleanup warnings: \(cleanupWarnings) good images could not be removed (cleanup_warning in results.jsonl)")
         }
         if interrupted > 0 || notStarted > 0 {
-            lines.append("  interrupted: \(interrupted) images in flight were not recorded, \(notStarted) were never started")
+            lines.append("  interrupted: \(interrupted) in flight (not recorded), \(notStarted) never started")
         }
         if !duplicates.isEmpty {
             lines.append("  duplicates: \(duplicates.count) lines skipped")

@@ -43,7 +43,6 @@ final class Supervisor {
         self.summary = summary
         remaining = jobs.count
         loop = try UVLoop()
-        signal(SIGPIPE, SIG_IGN)
         try checkDaemon()
     }
 

@@ -21,7 +21,6 @@ public final class UVWorker {
     /// Prepares the worker; call ``run()`` next.
     public init(configuration: WorkerConfiguration) throws(VerifyError) {
         self.configuration = configuration
-        signal(SIGPIPE, SIG_IGN)
         verify_set_parent_death_signal(SIGTERM)
         guard getppid() == configuration.supervisorPID else {
             throw .workersFailing("worker \(configuration.index) started after its supervisor ended")

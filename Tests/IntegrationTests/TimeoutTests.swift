@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+/// The timeout ends the client, and everything the client started: no process survives.
+@Suite(.serialized)
+struct TimeoutTests {
+    @Test func aHungPullWhoseGrandchildHoldsThePipeTimesOutAndLeavesNoProcess() throws {
+        let list = "r.example.com/team/hang:v1\nr.example.com/team/good:v1\n"
+        let run = try VerifyRun.run(list: list, arguments: ["-p", "1", "--timeout", "1", "--kill-grace", "1"], limit: 30)
+        #expect(run.status == 1)
+        #expect(run.timeouts == ["r.example.com/team/hang:v1"])
+        #expect(run.good == ["r.example.com/team/good:v1"])
+        let record = try #require(run.records["r.example.com/team/hang:v1"])
+        #expect(record["status"] as? String == "timeout")
+        #expect(record["category"] as? String == "timeout")
+        #expect(record["step"] as? String == "pull")
+        let hung = run.hungProcesses
+        #expect(hung.count == 2, "the fake pull and its grandchild recorded their PIDs")
+        #expect(eventually(5) { hung.allSatisfy { !isAlive($0) } }, "survivors: \(hung.filter(isAlive))")
+    }
+
+    @Test func manyHungPullsAllTimeOutTogether() throws {
+        let list = (1...6).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
+        let run = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "3", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)
+        #expect(run.status == 1)
+        #expect(run.timeouts.count == 6)
+        #expect(eventually(5) { run.hungProcesses.allSatisfy { !isAlive($0) } })
+    }
+}
