@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages verify builds, tests and demonstrates with. Idempotent.
+#   libuv1-dev       the event loop verify is built on
+#   docker-registry  a real registry to verify against
+#   docker.io        dockerd (only when no Docker engine is installed already)
+#   skopeo, umoci    build and push example images without an engine
+#   python3, curl    the hanging registry stand-in, and health checks
+set -euo pipefail
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+packages=(libuv1-dev pkg-config docker-registry skopeo umoci python3 curl)
+if ! command -v dockerd >/dev/null 2>&1; then
+  packages+=(docker.io)
+fi
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts the packaged services; the sandbox runs its own, on its own ports and sockets.
+if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+  $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+if ! command -v swift >/dev/null 2>&1; then
+  echo "install-deps: no Swift toolchain on PATH; install Swift 6 from swift.org (it is not a Debian package)" >&2
+  exit 2
+fi
