@@ -1,22 +1,15 @@
 import Foundation
 
 /// One line of `results.jsonl`: the whole story of one image. The README documents the schema.
-public struct ImageRecord: Codable, Sendable {
+public struct ImageRecord: Encodable, Sendable {
     /// The list line as written, trimmed.
     public var reference: String
     /// The line number in the list.
     public var line: Int
     /// The reference actually pulled (after `--registry`); `nil` for an invalid line.
     public var pulled: String?
-    public var status: ImageStatus
-    public var category: ErrorCategory?
-    public var digest: String?
-    public var message: String?
-    public var step: PipelineStep?
-    public var exitCode: Int32?
-    public var signal: Int32?
-    public var stderrTail: String?
-    public var cleanupWarning: String?
+    /// What verifying the image found; its fields appear at the top level of the JSON object.
+    public var verdict: Verdict
     /// Wall time from the first step's start to the last one's end.
     public var durationMs: Int64
     /// The worker (1-based) that produced the verdict; `nil` where none ran.
@@ -43,15 +36,7 @@ public struct ImageRecord: Codable, Sendable {
         self.reference = reference
         self.line = line
         self.pulled = pulled
-        status = verdict.status
-        category = verdict.category
-        digest = verdict.digest
-        message = verdict.message
-        step = verdict.step
-        exitCode = verdict.exitCode
-        signal = verdict.signal
-        stderrTail = verdict.stderrTail
-        cleanupWarning = verdict.cleanupWarning
+        self.verdict = verdict
         durationMs = Int64((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())
         self.worker = worker
         self.attempts = attempts
@@ -65,15 +50,15 @@ public struct ImageRecord: Codable, Sendable {
         try container.encode(reference, forKey: .reference)
         try container.encode(line, forKey: .line)
         try container.encode(pulled, forKey: .pulled)
-        try container.encode(status, forKey: .status)
-        try container.encode(category, forKey: .category)
-        try container.encode(digest, forKey: .digest)
-        try container.encode(message, forKey: .message)
-        try container.encode(step, forKey: .step)
-        try container.encode(exitCode, forKey: .exitCode)
-        try container.encode(signal, forKey: .signal)
-        try container.encode(stderrTail, forKey: .stderrTail)
-        try container.encode(cleanupWarning, forKey: .cleanupWarning)
+        try container.encode(verdict.status, forKey: .status)
+        try container.encode(verdict.category, forKey: .category)
+        try container.encode(verdict.digest, forKey: .digest)
+        try container.encode(verdict.message, forKey: .message)
+        try container.encode(verdict.step, forKey: .step)
+        try container.encode(verdict.exitCode, forKey: .exitCode)
+        try container.encode(verdict.signal, forKey: .signal)
+        try container.encode(verdict.stderrTail, forKey: .stderrTail)
+        try container.encode(verdict.cleanupWarning, forKey: .cleanupWarning)
         try container.encode(durationMs, forKey: .durationMs)
         try container.encode(worker, forKey: .worker)
         try container.encode(attempts, forKey: .attempts)

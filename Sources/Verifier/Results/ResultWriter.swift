@@ -54,14 +54,14 @@ public final class ResultWriter {
             preconditionFailure("an ImageRecord always encodes: \(error)")
         }
         try append(Array(json) + [UInt8(ascii: "\n")], to: Self.recordsFile)
-        switch record.status {
+        switch record.verdict.status {
         case .good:
             try append(Array((record.reference + "\n").utf8), to: Self.goodFile)
         case .timeout:
             try append(Array((record.reference + "\n").utf8), to: Self.timeoutFile)
         case .error:
-            let category = record.category ?? .other
-            let line = [record.reference, category.rawValue, OneLine.make(record.message ?? "")].joined(separator: "\t")
+            let category = record.verdict.category ?? .other
+            let line = [record.reference, category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
             try append(Array((line + "\n").utf8), to: Self.errorFile)
         }
     }

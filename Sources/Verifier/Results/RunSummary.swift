@@ -38,10 +38,10 @@ public struct RunSummary: Sendable {
 
     /// Counts `record`.
     public mutating func add(_ record: ImageRecord) {
-        statusCounts[record.status, default: 0] += 1
-        if let category = record.category { categoryCounts[category, default: 0] += 1 }
-        if record.cleanupWarning != nil { cleanupWarnings += 1 }
-        if record.category == .invalidReference, let message = record.message { invalidLines.append(message) }
+        statusCounts[record.verdict.status, default: 0] += 1
+        if let category = record.verdict.category { categoryCounts[category, default: 0] += 1 }
+        if record.verdict.cleanupWarning != nil { cleanupWarnings += 1 }
+        if record.verdict.category == .invalidReference, let message = record.verdict.message { invalidLines.append(message) }
         if record.worker != nil {
             slowest.append((record.reference, record.durationMs))
             slowest.sort { $0.durationMs > $1.durationMs }
