@@ -57,6 +57,40 @@ struct EnvironmentErrorTests {
         #expect(third.errors.map(\.reference) == ["r.example.com/team/notfound:v1"])
     }
 
+    @Test func aFileLimitTooLowForTheWindowIsAnError() throws {
+        let scratch = VerifyRun.scratch()
+        try "r.example.com/team/good:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(text == "verify: error: this concurrency needs about 666 open files, but the hard limit (ulimit -Hn) is 64; lower --concurrency or raise the limit\n")
+    }
+
+    @Test func aSoftFileLimitIsRaisedToWhatTheWindowNeeds() throws {
+        let scratch = VerifyRun.scratch()
+        let list = (1...30).map { "r.example.com/team/slow-\($0):v1" }.joined(separator: "\n")
+        try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "1"]) { $1 }
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let good = try String(contentsOfFile: scratch + "/out/good_image.txt", encoding: .utf8)
+        #expect(good.split(separator: "\n").count == 30)
+    }
+
     @Test(arguments: [
         (["--concurrency", "0"], "verify: error: --concurrency must be at least 1 (see verify --help)\n"),
         (["--timeout=-3"], "verify: error: --timeout must be a positive number of seconds (see verify --help)\n"),

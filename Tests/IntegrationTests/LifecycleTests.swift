@@ -16,7 +16,8 @@ struct LifecycleTests {
         #expect(others.filter { $0 == slowWorker }.count <= 1, "the busy worker took \(others.filter { $0 == slowWorker }.count) more images")
     }
 
-    @Test func ctrlCStopsEverythingRecordsNothingInFlightAndExits130() throws {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aStopSignalStopsEverythingRecordsNothingInFlightAndExits130(_ stopSignal: Int32) throws {
         let list = (["r.example.com/team/good:v1"] + (1...4).map { "r.example.com/team/hang-\($0):v1" }).joined(separator: "\n")
         var hung: [Int32] = []
         let scratch = VerifyRun.scratch()
@@ -26,7 +27,7 @@ struct LifecycleTests {
             // The good image finishes first, and its place in the window goes to a third hung pull.
             #expect(eventually(10) { ((try? String(contentsOfFile: good, encoding: .utf8)) ?? "").contains("\n") })
             #expect(eventually(10) { ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3 })
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, stopSignal)
         }
         hung = run.hungProcesses
         #expect(run.status == 130)
@@ -36,6 +37,43 @@ struct LifecycleTests {
         #expect(run.stderr.contains("interrupted: 3 in flight (not recorded), 1 never started"))
         #expect(hung.count == 6)
         #expect(eventually(5) { hung.allSatisfy { !isAlive($0) } }, "survivors: \(hung.filter(isAlive))")
+    }
+
+    @Test func aSecondCtrlCExitsAtOnceAndStillLeavesNothingRunning() throws {
+        let list = (1...4).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
+        let scratch = VerifyRun.scratch()
+        var workers: [Int32] = []
+        let run = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "2"], scratch: scratch, limit: 20) { process in
+            let pids = scratch + "/state/hung.pids"
+            #expect(eventually(10) { ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").count >= 4 })
+            workers = children(of: process.processIdentifier)
+            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(run.status == 130)
+        #expect(run.records.isEmpty)
+        #expect(workers.count == 2)
+        #expect(run.hungProcesses.count == 8)
+        let everything = workers + run.hungProcesses
+        #expect(eventually(5) { everything.allSatisfy { !isAlive($0) } }, "survivors: \(everything.filter(isAlive))")
+    }
+
+    @Test func progressIsReportedWhileRunning() throws {
+        let scratch = VerifyRun.scratch()
+        let listPath = scratch + "/images.txt"
+        try "r.example.com/team/slow:v1\n".write(toFile: listPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0.5"]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "2"]) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("verify: 0/1 done (0 good, 0 error, 0 timeout), 0.0 images/min\n"))
     }
 
     @Test func aWorkerThatDiesHasItsImagesRunAgainOnce() throws {
