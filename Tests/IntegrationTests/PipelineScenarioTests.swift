@@ -69,6 +69,14 @@ struct PipelineScenarioTests {
         #expect(run.stderr.contains("cleanup warnings: 1"))
     }
 
+    @Test func clientsInheritNoDescriptorButTheirStdio() throws {
+        let run = try VerifyRun.run(list: "r.example.com/team/fdcheck:v1\n", arguments: ["-p", "1"])
+        #expect(run.status == 0)
+        let listed = try String(contentsOfFile: run.stateDirectory + "/fds", encoding: .utf8).split(separator: "\n")
+        let fds = listed.compactMap { Int($0) }.filter { $0 != 255 }.sorted()  // bash keeps its script on 255
+        #expect(fds == [0, 1, 2], "a descriptor of verify's, or of its parent's, leaked into the client")
+    }
+
     @Test func keepLeavesImagesInPlace() throws {
         let run = try VerifyRun.run(list: "r.example.com/team/good:v1\n", arguments: ["-p", "1", "--keep"])
         #expect(run.status == 0)

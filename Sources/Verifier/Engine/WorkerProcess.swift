@@ -8,7 +8,7 @@ public enum WorkerProcess {
 
     /// Runs a worker from its command-line arguments (those after ``flag``); returns the exit status.
     public static func main(arguments: [String]) -> Int32 {
-        SignalMask.prepare()
+        ProcessSetup.prepare()
         guard let json = arguments.first,
               let configuration = try? JSONDecoder().decode(WorkerConfiguration.self, from: Data(json.utf8)) else {
             Console.line("verify: \(flag) is for verify's own use; run verify IMAGE_LIST")

@@ -7,7 +7,7 @@ public enum Verification {
     /// - Throws: ``VerifyError`` for problems found before any image is verified: an unreadable
     ///   list, a missing client, an unwritable output directory, an unreachable daemon.
     public static func run(_ configuration: RunConfiguration) throws(VerifyError) -> RunOutcome {
-        SignalMask.prepare()
+        ProcessSetup.prepare()
         let list: ImageList
         do { list = ImageList(bytes: try Posix.readAll(configuration.listPath)) } catch {
             throw .listUnreadable(path: configuration.listPath, reason: String(cString: strerror(error.code)))

@@ -25,7 +25,8 @@ public final class UVWorker {
         guard getppid() == configuration.supervisorPID else {
             throw .workersFailing("worker \(configuration.index) started after its supervisor ended")
         }
-        guard fcntl(Self.channelDescriptor, F_SETFD, FD_CLOEXEC) == 0 else {
+        // ProcessSetup has made it close-on-exec, like every inherited descriptor.
+        guard fcntl(Self.channelDescriptor, F_GETFD) != -1 else {
             throw .workersFailing("worker \(configuration.index) has no channel on descriptor \(Self.channelDescriptor); it is started by verify itself")
         }
         loop = try UVLoop()

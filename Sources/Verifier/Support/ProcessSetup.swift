@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Puts the process in the state the event loop relies on, whatever the parent left behind.
+/// Both the supervisor and every worker call ``prepare()`` first.
+enum ProcessSetup {
+    static func prepare() {
+        unblockSignals()
+        signal(SIGPIPE, SIG_IGN)
+        markInheritedDescriptorsCloseOnExec()
+    }
+
+    /// A parent may start `verify` with signals blocked (Foundation.Process started from a thread
+    /// of Swift's concurrency pool passes on that thread's mask, SIGCHLD included). With SIGCHLD
+    /// blocked, libuv never learns that a child exited, and every run hangs.
+    private static func unblockSignals() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
+    }
+
+    /// Descriptors the parent left open (a CI runner's log pipe, say) would otherwise pass on to
+    /// every client, and a hung client would then hold them open. libuv closes none of them in
+    /// the child, so they are marked close-on-exec here, as everything verify opens itself is.
+    private static func markInheritedDescriptorsCloseOnExec() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let fd = Int32(name), fd > STDERR_FILENO, fd != own else { continue }
+            _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+        }
+    }
+}
