@@ -50,6 +50,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
     var progressInterval: Double = 5
 
+    @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
+    var engine: EngineKind = .uv
+
     func validate() throws {
         guard (processes ?? 1) >= 1 else { throw ValidationError("--processes must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -68,6 +71,7 @@ struct VerifyCommand: ParsableCommand {
         configuration.keep = keep
         configuration.overwrite = overwrite
         configuration.progressIntervalSeconds = progressInterval
+        configuration.engine = engine
         do {
             if let registry {
                 do { configuration.registry = try RegistryHost(parsing: registry) } catch {
@@ -83,3 +87,5 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 }
+
+extension EngineKind: ExpressibleByArgument {}

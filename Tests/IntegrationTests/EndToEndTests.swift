@@ -48,7 +48,8 @@ struct EndToEndTests {
         return (process.terminationStatus, text)
     }
 
-    @Test func reportsExactlyTheExpectedGoodErrorAndTimeoutSetsWithTheRegistrysDigests() throws {
+    @Test(arguments: engines)
+    func reportsExactlyTheExpectedGoodErrorAndTimeoutSetsWithTheRegistrysDigests(_ engine: String) throws {
         let env = try #require(Sandbox.environment)
         let registry = try #require(env["REGISTRY"])
         let hang = try #require(env["HANG_REGISTRY"])
@@ -63,7 +64,8 @@ struct EndToEndTests {
         try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
 
         let result = try Self.run([scratch + "/images.txt", "-o", scratch + "/out", "-p", "2", "-c", "4",
-                                   "--timeout", "8", "--kill-grace", "2", "--progress-interval", "0"], environment: env)
+                                   "--timeout", "8", "--kill-grace", "2", "--progress-interval", "0",
+                                   "--engine", engine], environment: env)
         let run = VerifyRun(status: result.status, stderr: result.stderr, outputDirectory: scratch + "/out", stateDirectory: scratch)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(Set(run.good) == Set(good))

@@ -4,28 +4,31 @@ import Testing
 /// Problems with the input or the environment: one clear line, exit status 2, nothing lost.
 @Suite(.serialized)
 struct EnvironmentErrorTests {
-    @Test func anUnreachableDaemonIsOneErrorNotOnePerImage() throws {
+    @Test(arguments: engines)
+    func anUnreachableDaemonIsOneErrorNotOnePerImage(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
         #expect(FileManager.default.createFile(atPath: scratch + "/state/daemon-down", contents: nil))
         let list = (1...20).map { "r.example.com/team/good-\($0):v1" }.joined(separator: "\n")
-        let run = try VerifyRun.run(list: list, scratch: scratch)
+        let run = try VerifyRun.run(engine: engine, list: list, scratch: scratch)
         #expect(run.status == 2)
         #expect(run.stderr == "verify: error: the Docker daemon is not reachable, so no image can be verified: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
         #expect(run.lines("results.jsonl").isEmpty)
         #expect(!run.calls.contains { $0.hasPrefix("pull") })
     }
 
-    @Test func aDaemonThatGoesAwayMidRunStopsTheRun() throws {
+    @Test(arguments: engines)
+    func aDaemonThatGoesAwayMidRunStopsTheRun(_ engine: String) throws {
         let list = "r.example.com/team/good:v1\nr.example.com/team/daemondown:v1\n" + (1...20).map { "r.example.com/team/good-\($0):v1" }.joined(separator: "\n")
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "1", "-c", "1"])
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1", "-c", "1"])
         #expect(run.status == 2)
         #expect(run.good == ["r.example.com/team/good:v1"], "what was verified before stays recorded")
         #expect(run.errors.isEmpty, "no wall of daemon-unavailable errors")
         #expect(run.stderr.contains("verify: error: the Docker daemon is not reachable"))
     }
 
-    @Test func aMissingClientIsAnError() throws {
-        let run = try VerifyRun.run(list: "r.example.com/team/good:v1\n", arguments: ["--docker", "/nonexistent/docker"])
+    @Test(arguments: engines)
+    func aMissingClientIsAnError(_ engine: String) throws {
+        let run = try VerifyRun.run(engine: engine, list: "r.example.com/team/good:v1\n", arguments: ["--docker", "/nonexistent/docker"])
         #expect(run.status == 2)
         #expect(run.stderr == "verify: error: container client \"/nonexistent/docker\" not found; install docker or pass --docker PATH\n")
     }
@@ -43,27 +46,29 @@ struct EnvironmentErrorTests {
         #expect(text == "verify: error: cannot read the image list /nonexistent/images.txt: No such file or directory\n")
     }
 
-    @Test func earlierResultsAreNeverOverwrittenByAccident() throws {
+    @Test(arguments: engines)
+    func earlierResultsAreNeverOverwrittenByAccident(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
-        let first = try VerifyRun.run(list: "r.example.com/team/good:v1\n", scratch: scratch)
+        let first = try VerifyRun.run(engine: engine, list: "r.example.com/team/good:v1\n", scratch: scratch)
         #expect(first.status == 0)
-        let second = try VerifyRun.run(list: "r.example.com/team/notfound:v1\n", scratch: scratch)
+        let second = try VerifyRun.run(engine: engine, list: "r.example.com/team/notfound:v1\n", scratch: scratch)
         #expect(second.status == 2)
         #expect(second.stderr.contains("already holds results"))
         #expect(second.good == ["r.example.com/team/good:v1"])
-        let third = try VerifyRun.run(list: "r.example.com/team/notfound:v1\n", arguments: ["--overwrite"], scratch: scratch)
+        let third = try VerifyRun.run(engine: engine, list: "r.example.com/team/notfound:v1\n", arguments: ["--overwrite"], scratch: scratch)
         #expect(third.status == 1)
         #expect(third.good.isEmpty)
         #expect(third.errors.map(\.reference) == ["r.example.com/team/notfound:v1"])
     }
 
-    @Test func aFileLimitTooLowForTheWindowIsAnError() throws {
+    @Test(arguments: engines)
+    func aFileLimitTooLowForTheWindowIsAnError(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
         try "r.example.com/team/good:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1"]
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1", "--engine", engine]
         process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
@@ -74,14 +79,16 @@ struct EnvironmentErrorTests {
         #expect(text == "verify: error: this concurrency needs about 666 open files, but the hard limit (ulimit -Hn) is 64; lower --concurrency or raise the limit\n")
     }
 
-    @Test func aSoftFileLimitIsRaisedToWhatTheWindowNeeds() throws {
+    @Test(arguments: engines)
+    func aSoftFileLimitIsRaisedToWhatTheWindowNeeds(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
         let list = (1...30).map { "r.example.com/team/slow-\($0):v1" }.joined(separator: "\n")
         try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0"]
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0",
+                             "--engine", engine]
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "1"]) { $1 }
         try process.run()
@@ -92,13 +99,14 @@ struct EnvironmentErrorTests {
     }
 
     @Test(arguments: [
+        (["--engine", "threads"], "verify: error: The value 'threads' is invalid for '--engine <engine>'. Please provide one of 'uv' and 'dispatch'. (see verify --help)\n"),
         (["--concurrency", "0"], "verify: error: --concurrency must be at least 1 (see verify --help)\n"),
         (["--timeout=-3"], "verify: error: --timeout must be a positive number of seconds (see verify --help)\n"),
         (["--registry", "http://new.example.com"], "verify: error: --registry: \"http://new.example.com\" is not a registry address (expected HOST or HOST:PORT, like registry.example.com:5000)\n"),
         (["--processes", "many"], "verify: error: The value 'many' is invalid for '--processes <processes>' (see verify --help)\n"),
     ])
     func badOptionsAreOneLineAndExit2(_ arguments: [String], _ message: String) throws {
-        let run = try VerifyRun.run(list: "r.example.com/team/good:v1\n", arguments: arguments)
+        let run = try VerifyRun.run(engine: "uv", list: "r.example.com/team/good:v1\n", arguments: arguments)
         #expect(run.status == 2)
         #expect(run.stderr == message)
     }

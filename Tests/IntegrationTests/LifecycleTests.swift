@@ -4,10 +4,11 @@ import Testing
 /// Workers, signals and crashes: no image is lost or recorded twice, and nothing is left running.
 @Suite(.serialized)
 struct LifecycleTests {
-    @Test func aSlowImageDoesNotHoldUpTheOtherWorker() throws {
+    @Test(arguments: engines)
+    func aSlowImageDoesNotHoldUpTheOtherWorker(_ engine: String) throws {
         // With fixed slicing, worker 1 would own half the list and sit behind the slow image.
         let list = (["r.example.com/team/slow:v1"] + (1...8).map { "r.example.com/team/good-\($0):v1" }).joined(separator: "\n")
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "1"], environment: ["FAKE_DOCKER_SLOW": "3"])
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "1"], environment: ["FAKE_DOCKER_SLOW": "3"])
         #expect(run.status == 0)
         #expect(run.good.count == 9)
         let slowWorker = try #require(run.records["r.example.com/team/slow:v1"]?["worker"] as? Int)
@@ -16,12 +17,12 @@ struct LifecycleTests {
         #expect(others.filter { $0 == slowWorker }.count <= 1, "the busy worker took \(others.filter { $0 == slowWorker }.count) more images")
     }
 
-    @Test(arguments: [SIGINT, SIGTERM])
-    func aStopSignalStopsEverythingRecordsNothingInFlightAndExits130(_ stopSignal: Int32) throws {
+    @Test(arguments: engines, [SIGINT, SIGTERM])
+    func aStopSignalStopsEverythingRecordsNothingInFlightAndExits130(_ engine: String, _ stopSignal: Int32) throws {
         let list = (["r.example.com/team/good:v1"] + (1...4).map { "r.example.com/team/hang-\($0):v1" }).joined(separator: "\n")
         var hung: [Int32] = []
         let scratch = VerifyRun.scratch()
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "1", "-c", "3"], scratch: scratch, limit: 20) { process in
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1", "-c", "3"], scratch: scratch, limit: 20) { process in
             let pids = scratch + "/state/hung.pids"
             let good = scratch + "/out/good_image.txt"
             // The good image finishes first, and its place in the window goes to a third hung pull.
@@ -39,11 +40,12 @@ struct LifecycleTests {
         #expect(eventually(5) { hung.allSatisfy { !isAlive($0) } }, "survivors: \(hung.filter(isAlive))")
     }
 
-    @Test func aSecondCtrlCExitsAtOnceAndStillLeavesNothingRunning() throws {
+    @Test(arguments: engines)
+    func aSecondCtrlCExitsAtOnceAndStillLeavesNothingRunning(_ engine: String) throws {
         let list = (1...4).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
         let scratch = VerifyRun.scratch()
         var workers: [Int32] = []
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "2"], scratch: scratch, limit: 20) { process in
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "2"], scratch: scratch, limit: 20) { process in
             let pids = scratch + "/state/hung.pids"
             #expect(eventually(10) { ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").count >= 4 })
             workers = children(of: process.processIdentifier)
@@ -58,13 +60,15 @@ struct LifecycleTests {
         #expect(eventually(5) { everything.allSatisfy { !isAlive($0) } }, "survivors: \(everything.filter(isAlive))")
     }
 
-    @Test func progressIsReportedWhileRunning() throws {
+    @Test(arguments: engines)
+    func progressIsReportedWhileRunning(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
         let listPath = scratch + "/images.txt"
         try "r.example.com/team/slow:v1\n".write(toFile: listPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
-        process.arguments = [listPath, "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0.5"]
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0.5",
+                             "--engine", engine]
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "2"]) { $1 }
         let stderr = Pipe()
@@ -76,11 +80,12 @@ struct LifecycleTests {
         #expect(text.contains("verify: 0/1 done (0 good, 0 error, 0 timeout), 0.0 images/min\n"))
     }
 
-    @Test func aWorkerThatDiesHasItsImagesRunAgainOnce() throws {
+    @Test(arguments: engines)
+    func aWorkerThatDiesHasItsImagesRunAgainOnce(_ engine: String) throws {
         let list = (1...3).map { "r.example.com/team/slow-\($0):v1" }.joined(separator: "\n")
         let scratch = VerifyRun.scratch()
         var firstPulls: [Int32] = []
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "1", "-c", "3"], scratch: scratch,
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1", "-c", "3"], scratch: scratch,
                                     environment: ["FAKE_DOCKER_SLOW": "2"], limit: 30) { process in
             let log = scratch + "/state/calls.log"
             #expect(eventually(10) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count >= 3 })
@@ -98,10 +103,11 @@ struct LifecycleTests {
         #expect(run.stderr.contains("worker 1 killed by signal 9"))
     }
 
-    @Test func workersThatKeepDyingMakeImagesWorkerCrashed() throws {
+    @Test(arguments: engines)
+    func workersThatKeepDyingMakeImagesWorkerCrashed(_ engine: String) throws {
         let list = "r.example.com/team/slow:v1\n"
         let scratch = VerifyRun.scratch()
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "1"], scratch: scratch,
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1"], scratch: scratch,
                                     environment: ["FAKE_DOCKER_SLOW": "5"], limit: 30) { process in
             let log = scratch + "/state/calls.log"
             for round in 1...2 {
@@ -116,11 +122,12 @@ struct LifecycleTests {
         #expect(run.errors.map(\.category) == ["worker-crashed"])
     }
 
-    @Test func killingTheSupervisorLeavesNothingRunning() throws {
+    @Test(arguments: engines)
+    func killingTheSupervisorLeavesNothingRunning(_ engine: String) throws {
         let list = (1...4).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
         let scratch = VerifyRun.scratch()
         var workers: [Int32] = []
-        _ = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "2"], scratch: scratch, limit: 20) { process in
+        _ = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "2"], scratch: scratch, limit: 20) { process in
             let pids = scratch + "/state/hung.pids"
             #expect(eventually(10) { ((try? String(contentsOfFile: pids, encoding: .utf8)) ?? "").split(separator: "\n").count >= 4 })
             workers = children(of: process.processIdentifier)

@@ -4,9 +4,10 @@ import Testing
 /// The timeout ends the client, and everything the client started: no process survives.
 @Suite(.serialized)
 struct TimeoutTests {
-    @Test func aHungPullWhoseGrandchildHoldsThePipeTimesOutAndLeavesNoProcess() throws {
+    @Test(arguments: engines)
+    func aHungPullWhoseGrandchildHoldsThePipeTimesOutAndLeavesNoProcess(_ engine: String) throws {
         let list = "r.example.com/team/hang:v1\nr.example.com/team/good:v1\n"
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "1", "--timeout", "1", "--kill-grace", "1"], limit: 30)
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1", "--timeout", "1", "--kill-grace", "1"], limit: 30)
         #expect(run.status == 1)
         #expect(run.timeouts == ["r.example.com/team/hang:v1"])
         #expect(run.good == ["r.example.com/team/good:v1"])
@@ -19,9 +20,22 @@ struct TimeoutTests {
         #expect(eventually(5) { hung.allSatisfy { !isAlive($0) } }, "survivors: \(hung.filter(isAlive))")
     }
 
-    @Test func manyHungPullsAllTimeOutTogether() throws {
+    @Test(arguments: engines)
+    func aClientWhoseGrandchildKeepsItsPipesIsFinishedAfterTheDrain(_ engine: String) throws {
+        // The pull exits 0 at once; its grandchild keeps the pipes open. The image must not wait for
+        // its timeout: after the 2 s drain the group is killed and the image is good.
+        let run = try VerifyRun.run(engine: engine, list: "r.example.com/team/lingers:v1\n", arguments: ["-p", "1", "--timeout", "30"], limit: 20)
+        #expect(run.status == 0)
+        #expect(run.good == ["r.example.com/team/lingers:v1"])
+        let duration = try #require(run.records["r.example.com/team/lingers:v1"]?["duration_ms"] as? Int)
+        #expect(duration < 10_000, "took \(duration) ms")
+        #expect(eventually(5) { run.hungProcesses.allSatisfy { !isAlive($0) } })
+    }
+
+    @Test(arguments: engines)
+    func manyHungPullsAllTimeOutTogether(_ engine: String) throws {
         let list = (1...6).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
-        let run = try VerifyRun.run(list: list, arguments: ["-p", "2", "-c", "3", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "3", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)
         #expect(run.status == 1)
         #expect(run.timeouts.count == 6)
         #expect(eventually(5) { run.hungProcesses.allSatisfy { !isAlive($0) } })

@@ -1,10 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibUV
 import Foundation
 
 /// The hidden worker mode of the `verify` executable: the supervisor starts the same binary again
-/// with ``flag`` and a JSON ``WorkerConfiguration``.
+/// with ``flag`` and a JSON ``WorkerConfiguration``, and a channel on ``channelDescriptor``.
 public enum WorkerProcess {
     /// The first argument that selects worker mode.
     public static let flag = "--internal-worker"
+    /// The descriptor on which a worker finds its channel to the supervisor.
+    static let channelDescriptor: Int32 = 3
 
     /// Runs a worker from its command-line arguments (those after ``flag``); returns the exit status.
     public static func main(arguments: [String]) -> Int32 {
@@ -15,10 +21,26 @@ public enum WorkerProcess {
             return ExitStatus.environmentError.rawValue
         }
         do {
-            return try UVWorker(configuration: configuration).run()
+            try attach(to: configuration)
+            switch configuration.engine {
+            case .uv: return try UVWorker(configuration: configuration).run()
+            case .dispatch: try DispatchWorker(configuration: configuration).run()
+            }
         } catch {
             Console.line("verify: worker \(configuration.index): \(error)")
             return ExitStatus.environmentError.rawValue
+        }
+    }
+
+    /// Makes sure this worker dies with its supervisor, and has its channel.
+    private static func attach(to configuration: WorkerConfiguration) throws(VerifyError) {
+        verify_set_parent_death_signal(SIGTERM)
+        guard getppid() == configuration.supervisorPID else {
+            throw .workersFailing("worker \(configuration.index) started after its supervisor ended")
+        }
+        // ProcessSetup has made it close-on-exec, like every inherited descriptor.
+        guard fcntl(channelDescriptor, F_GETFD) != -1 else {
+            throw .workersFailing("worker \(configuration.index) has no channel on descriptor \(channelDescriptor); it is started by verify itself")
         }
     }
 }

@@ -62,7 +62,7 @@ final class UVProcess: UVHandle {
         }
         guard status == 0 else {
             close()
-            throw .eventLoop(UVStatus.message(status, "cannot start \(executable)"))
+            throw .cannotStart(program: executable, reason: String(cString: uv_strerror(status)))
         }
         pid = typed(uv_process_t.self).pointee.pid
     }

@@ -1,5 +1,7 @@
 /// Everything a worker process needs to know, handed to it on its command line.
 public struct WorkerConfiguration: Codable, Sendable {
+    /// Which engine runs the images.
+    public var engine: EngineKind
     /// The worker's number (1-based), as it appears in the result records.
     public var index: Int
     /// The absolute path of the container client.
@@ -16,4 +18,12 @@ public struct WorkerConfiguration: Codable, Sendable {
     public var keep: Bool
     /// The supervisor's PID: a worker whose parent is no longer this exits at once.
     public var supervisorPID: Int32
+}
+
+/// The two engines behind the same interface.
+public enum EngineKind: String, Codable, Sendable, CaseIterable {
+    /// One single-threaded libuv loop per worker (the default).
+    case uv
+    /// Foundation.Process and Dispatch queues, kept for comparison.
+    case dispatch
 }

@@ -4,6 +4,8 @@ public struct RunConfiguration: Sendable {
     public var listPath: String
     /// Where the result files go.
     public var outputDirectory: String = "."
+    /// The engine the workers run.
+    public var engine: EngineKind = .uv
     /// Worker processes.
     public var processes: Int
     /// Images in flight per worker.

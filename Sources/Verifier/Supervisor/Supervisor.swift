@@ -81,7 +81,7 @@ final class Supervisor {
 
     private func startWorker(index: Int) {
         let worker = WorkerConfiguration(
-            index: index, client: client, concurrency: configuration.concurrency,
+            engine: configuration.engine, index: index, client: client, concurrency: configuration.concurrency,
             timeoutSeconds: configuration.timeoutSeconds, killGraceSeconds: configuration.killGraceSeconds,
             drainSeconds: configuration.drainSeconds, keep: configuration.keep, supervisorPID: getpid())
         let pipe = UVPipe(loop: loop)

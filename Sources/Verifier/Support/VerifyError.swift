@@ -16,6 +16,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case daemonUnavailable(String)
     /// Not enough file descriptors for the requested concurrency.
     case fileDescriptorLimit(needed: UInt64, hardLimit: UInt64)
+    /// A program could not be started.
+    case cannotStart(program: String, reason: String)
     /// Worker processes cannot be started or keep dying.
     case workersFailing(String)
     /// The event loop could not do something it must.
@@ -37,6 +39,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "the Docker daemon is not reachable, so no image can be verified: \(message)"
         case .fileDescriptorLimit(let needed, let hardLimit):
             return "this concurrency needs about \(needed) open files, but the hard limit (ulimit -Hn) is \(hardLimit); lower --concurrency or raise the limit"
+        case .cannotStart(let program, let reason):
+            return "cannot start \(program): \(reason)"
         case .workersFailing(let reason):
             return "worker processes are failing: \(reason)"
         case .eventLoop(let reason):

@@ -27,14 +27,15 @@ struct VerifyRun {
 
     /// Starts verify on `list` with the fake docker and `arguments`; `whileRunning` may act on
     /// the running process (send it a signal, kill a worker). Waits at most `limit` seconds.
-    static func run(list: String, arguments: [String] = [], scratch: String = scratch(),
+    static func run(engine: String, list: String, arguments: [String] = [], scratch: String = scratch(),
                     environment: [String: String] = [:], limit: Double = 60,
                     whileRunning: ((Process) throws -> Void)? = nil) throws -> VerifyRun {
         let listPath = scratch + "/images.txt"
         try list.write(toFile: listPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress-interval", "0"] + arguments
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress-interval", "0",
+                             "--engine", engine] + arguments
         var env = ProcessInfo.processInfo.environment
         env["FAKE_DOCKER_STATE"] = scratch + "/state"
         env.merge(environment) { $1 }
@@ -100,6 +101,9 @@ struct VerifyRun {
             .split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int32($0) }
     }
 }
+
+/// Every engine; the integration tests run against each, and must see the same results.
+let engines = ["uv", "dispatch"]
 
 /// The digest the fake docker reports for `reference`: sha256 of the reference text.
 func fakeDigest(_ reference: String) throws -> String {

@@ -3,34 +3,33 @@ import Glibc
 #endif
 import Foundation
 
-/// One image going through its ``ImagePipeline`` on a libuv loop, under one timeout for all steps.
+/// One image going through its ``ImagePipeline`` under one timeout for all steps, on either engine.
 ///
 /// When the timeout fires, the running client's whole process group gets SIGTERM, and SIGKILL
 /// after the grace period. The image is finished only once that client has exited and its pipes
 /// are closed, so the window never holds more live clients than it admits.
-final class ImageRun {
+final class ImageRun<Backend: EngineBackend> {
     let id: Int
-    private let loop: UVLoop
+    private let backend: Backend
     private let configuration: WorkerConfiguration
     private var pipeline: ImagePipeline
     private let events: WorkerEvents
     private let startedAt = Date()
-    private var command: ChildCommand?
-    private let deadline: UVTimer
-    private var killTimer: UVTimer?
+    private var command: Backend.Command?
+    private var deadline: Backend.Timer?
+    private var killTimer: Backend.Timer?
     private var timedOut = false
 
-    init(id: Int, reference: ImageReference, loop: UVLoop, configuration: WorkerConfiguration, events: WorkerEvents) {
+    init(id: Int, reference: ImageReference, backend: Backend, configuration: WorkerConfiguration, events: WorkerEvents) {
         self.id = id
-        self.loop = loop
+        self.backend = backend
         self.configuration = configuration
         self.events = events
         pipeline = ImagePipeline(reference: reference, keep: configuration.keep)
-        deadline = UVTimer(loop: loop)
     }
 
     func start() {
-        deadline.schedule(after: milliseconds(configuration.timeoutSeconds)) { [self] in timeoutFired() }
+        deadline = backend.schedule(after: configuration.timeoutSeconds) { [self] in timeoutFired() }
         runCurrentStep()
     }
 
@@ -41,11 +40,9 @@ final class ImageRun {
 
     private func runCurrentStep() {
         do {
-            let command = try ChildCommand(
-                loop: loop, executable: configuration.client, arguments: pipeline.arguments,
-                drainMilliseconds: milliseconds(configuration.drainSeconds)) { [self] outcome in
-                    stepEnded(outcome)
-                }
+            let command = try backend.startCommand(arguments: pipeline.arguments) { [self] outcome in
+                stepEnded(outcome)
+            }
             self.command = command
             events.childStarted(id, command.processGroup)
         } catch {
@@ -56,7 +53,7 @@ final class ImageRun {
     private func stepEnded(_ outcome: CommandOutcome) {
         if let command { events.childEnded(id, command.processGroup) }
         command = nil
-        killTimer?.close()
+        killTimer?.cancel()
         killTimer = nil
         if timedOut { return finish(pipeline.timedOut(after: configuration.timeoutSeconds, outcome: outcome)) }
         switch pipeline.advance(after: outcome) {
@@ -68,15 +65,14 @@ final class ImageRun {
     private func timeoutFired() {
         timedOut = true
         command?.signalGroup(SIGTERM)
-        let timer = UVTimer(loop: loop)
-        timer.schedule(after: milliseconds(configuration.killGraceSeconds)) { [self] in
+        killTimer = backend.schedule(after: configuration.killGraceSeconds) { [self] in
             command?.signalGroup(SIGKILL)
         }
-        killTimer = timer
     }
 
     private func finish(_ verdict: Verdict) {
-        deadline.close()
+        deadline?.cancel()
+        deadline = nil
         events.finished(id, verdict, startedAt, Date())
     }
 }

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibUV
+import Foundation
+
+/// One client command started with Foundation.Process, its output read with DispatchIO, and
+/// reported once it has exited **and** both pipes have reached end of file (or the drain time
+/// after the exit has run out, when the whole group is killed).
+///
+/// Foundation.Process puts every child in a process group of its own (its PID), which is what
+/// lets the engine kill a client and its grandchildren together. Everything mutable is touched
+/// only on `queue`, the engine's serial queue: that is why the class can be `@unchecked Sendable`.
+///
+/// Foundation learns of an exit only at end of file on a socket that the child, and so every
+/// grandchild, inherits: a grandchild that lingers delays the exit for as long as it lives. So the
+/// exit is also watched through a pidfd, and its status peeked with `waitid(WNOWAIT)`, which leaves
+/// the reaping to Foundation (one reaper per process). Whichever reports first wins.
+final class DispatchCommand: RunningCommand, @unchecked Sendable {
+    private(set) var processGroup: Int32 = 0
+    private let process = Process()
+    private let queue: DispatchQueue
+    private let timers: DispatchQueue
+    private let drainSeconds: Double
+    private var stdout = TailBuffer()
+    private var stderr = TailBuffer()
+    private var openStreams = 2
+    private var termination: (exitCode: Int32?, signal: Int32?)?
+    private var drainTimer: DispatchSourceTimer?
+    private var exitWatch: DispatchSourceRead?
+    private var completion: ((CommandOutcome) -> Void)?
+
+    init(executable: String, arguments: [String], drainSeconds: Double, queue: DispatchQueue, timers: DispatchQueue,
+         completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
+        self.queue = queue
+        self.timers = timers
+        self.drainSeconds = drainSeconds
+        self.completion = completion
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        // terminationHandler runs on a thread of Foundation's own; hop to the engine's queue.
+        process.terminationHandler = { [self] process in
+            let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+            let exitCode = signal == nil ? process.terminationStatus : nil
+            queue.async {
+                // Without waitUntilExit() a Process and its pipes are never released; it returns at once now.
+                self.process.waitUntilExit()
+                self.exited(exitCode: exitCode, signal: signal)
+            }
+        }
+        do { try process.run() } catch {
+            throw .cannotStart(program: executable, reason: "\(error)")
+        }
+        processGroup = process.processIdentifier
+        watchExit()
+        read(output.fileHandleForReading) { [self] in stdout.append($0) }
+        read(errors.fileHandleForReading) { [self] in stderr.append($0) }
+    }
+
+    func signalGroup(_ signal: Int32) {
+        guard completion != nil else { return }
+        Posix.signalGroup(processGroup, signal)
+    }
+
+    /// Reads `handle` to its end with DispatchIO (readabilityHandler does not reliably deliver end
+    /// of file). DispatchIO gets a descriptor of its own, and the FileHandle is closed at once, outside
+    /// any lock and with no handler set, so closing it cannot deadlock.
+    private func read(_ handle: FileHandle, into append: @escaping (UnsafeRawBufferPointer) -> Void) {
+        let fd = fcntl(handle.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+        try? handle.close()
+        guard fd >= 0 else { return streamEnded() }
+        let io = DispatchIO(type: .stream, fileDescriptor: fd, queue: queue) { _ in close(fd) }
+        io.setLimit(lowWater: 1)
+        io.read(offset: 0, length: Int.max, queue: queue) { [self] done, data, _ in
+            data?.regions.forEach { $0.withUnsafeBytes(append) }
+            if done {
+                io.close()
+                streamEnded()
+            }
+        }
+    }
+
+    /// Learns of the exit through a pidfd, independently of Foundation's socket. Without pidfds
+    /// (Linux before 5.3) Foundation's report is all there is.
+    private func watchExit() {
+        let pid = processGroup
+        let pidfd = verify_pidfd_open(pid)
+        guard pidfd >= 0 else { return }
+        let watch = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+        watch.setEventHandler { [self] in
+            var exitCode: Int32 = 0
+            var signal: Int32 = 0
+            let peeked = verify_peek_exit(pid, &exitCode, &signal)
+            if peeked == 0 { return }
+            stopWatchingExit()
+            // -1: Foundation has reaped it already, and its report is on the way.
+            if peeked == 1 { exited(exitCode: signal == 0 ? exitCode : nil, signal: signal == 0 ? nil : signal) }
+        }
+        watch.setCancelHandler { close(pidfd) }
+        watch.resume()
+        exitWatch = watch
+    }
+
+    private func stopWatchingExit() {
+        exitWatch?.cancel()
+        exitWatch = nil
+    }
+
+    private func exited(exitCode: Int32?, signal: Int32?) {
+        guard termination == nil else { return }
+        termination = (exitCode, signal)
+        stopWatchingExit()
+        if openStreams == 0 { return finish() }
+        let timer = DispatchSource.makeTimerSource(queue: timers)
+        timer.schedule(deadline: .now() + drainSeconds)
+        timer.setEventHandler { [self] in
+            // Something in the group still holds a pipe: end it, and report what arrived.
+            Posix.signalGroup(processGroup, SIGKILL)
+            queue.async { self.finish() }
+        }
+        timer.resume()
+        drainTimer = timer
+    }
+
+    private func streamEnded() {
+        openStreams -= 1
+        if openStreams == 0 && termination != nil { finish() }
+    }
+
+    private func finish() {
+        guard let completion, let termination else { return }
+        self.completion = nil
+        drainTimer?.cancel()
+        drainTimer = nil
+        completion(CommandOutcome(exitCode: termination.exitCode, signal: termination.signal, stdout: stdout, stderr: stderr))
+    }
+}

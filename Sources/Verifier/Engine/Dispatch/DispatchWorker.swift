@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A worker of the Dispatch engine: Foundation.Process for the clients, DispatchIO for their
+/// output, DispatchSourceTimer for time, and one serial queue that owns all state.
+///
+/// Foundation.Process reaps its own children, so this process never touches libuv: one reaper
+/// per process.
+final class DispatchWorker: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "verify.dispatch.engine")
+    private let writes = DispatchQueue(label: "verify.dispatch.channel")
+    private var core: WorkerCore<DispatchBackend>!
+    private var framer = MessageFramer<SupervisorMessage>()
+    private var sources: [any DispatchSourceProtocol] = []
+
+    init(configuration: WorkerConfiguration) throws(VerifyError) {
+        let writes = self.writes
+        core = WorkerCore(configuration: configuration,
+                          backend: DispatchBackend(client: configuration.client, drainSeconds: configuration.drainSeconds, queue: queue),
+                          send: { message in
+                              let line = MessageFramer<SupervisorMessage>.line(for: message)
+                              // A supervisor that is gone is noticed by the reader (end of file).
+                              writes.async { try? Posix.writeAll(WorkerProcess.channelDescriptor, line, describing: "the supervisor channel") }
+                          })
+    }
+
+    /// Runs until the supervisor closes the channel, then exits the process.
+    func run() -> Never {
+        // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
+        signal(SIGINT, SIG_IGN)
+        for terminating in [SIGTERM, SIGHUP] {
+            signal(terminating, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: terminating, queue: queue)
+            source.setEventHandler { [self] in abandon() }
+            source.resume()
+            sources.append(source)
+        }
+        let reader = DispatchSource.makeReadSource(fileDescriptor: WorkerProcess.channelDescriptor, queue: queue)
+        reader.setEventHandler { [self] in readChannel() }
+        reader.resume()
+        sources.append(reader)
+        dispatchMain()
+    }
+
+    private func readChannel() {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = buffer.withUnsafeMutableBytes { read(WorkerProcess.channelDescriptor, $0.baseAddress, $0.count) }
+        if count < 0 && (errno == EINTR || errno == EAGAIN) { return }
+        guard count > 0 else {
+            // End of file: the supervisor is done with us, or gone.
+            guard core.isIdle else { abandon() }
+            writes.sync {}
+            exit(0)
+        }
+        buffer.withUnsafeBytes { bytes in
+            framer.messages(appending: UnsafeRawBufferPointer(rebasing: bytes[..<count])).forEach(core.handle)
+        }
+    }
+
+    /// The supervisor is gone or wants us gone: no client may outlive this process.
+    private func abandon() -> Never {
+        core.killAll()
+        exit(1)
+    }
+}
