@@ -22,10 +22,7 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
     private let queue: DispatchQueue
     private let timers: DispatchQueue
     private let drainSeconds: Double
-    private var stdout = TailBuffer()
-    private var stderr = TailBuffer()
-    private var openStreams = 2
-    private var termination: (exitCode: Int32?, signal: Int32?)?
+    private var capture = CommandCapture()
     private var drainTimer: DispatchSourceTimer?
     private var exitWatch: DispatchSourceRead?
     private var completion: ((CommandOutcome) -> Void)?
@@ -58,8 +55,8 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         }
         processGroup = process.processIdentifier
         watchExit()
-        read(output.fileHandleForReading) { [self] in stdout.append($0) }
-        read(errors.fileHandleForReading) { [self] in stderr.append($0) }
+        read(output.fileHandleForReading) { [self] in capture.append($0, to: .stdout) }
+        read(errors.fileHandleForReading) { [self] in capture.append($0, to: .stderr) }
     }
 
     func signalGroup(_ signal: Int32) {
@@ -112,31 +109,32 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
     }
 
     private func exited(exitCode: Int32?, signal: Int32?) {
-        guard termination == nil else { return }
-        termination = (exitCode, signal)
         stopWatchingExit()
-        if openStreams == 0 { return finish() }
-        let timer = DispatchSource.makeTimerSource(queue: timers)
-        timer.schedule(deadline: .now() + drainSeconds)
-        timer.setEventHandler { [self] in
-            // Something in the group still holds a pipe: end it, and report what arrived.
-            Posix.signalGroup(processGroup, SIGKILL)
-            queue.async { self.finish() }
+        switch capture.exited(code: exitCode, signal: signal) {
+        case .finished(let outcome): finish(outcome)
+        case .alreadyKnown: break
+        case .awaitingStreams:
+            let timer = DispatchSource.makeTimerSource(queue: timers)
+            timer.schedule(deadline: .now() + drainSeconds)
+            timer.setEventHandler { [self] in
+                // Something in the group still holds a pipe: end it, and report what arrived.
+                Posix.signalGroup(processGroup, SIGKILL)
+                queue.async { if let outcome = self.capture.drainExpired() { self.finish(outcome) } }
+            }
+            timer.resume()
+            drainTimer = timer
         }
-        timer.resume()
-        drainTimer = timer
     }
 
     private func streamEnded() {
-        openStreams -= 1
-        if openStreams == 0 && termination != nil { finish() }
+        if let outcome = capture.streamEnded() { finish(outcome) }
     }
 
-    private func finish() {
-        guard let completion, let termination else { return }
+    private func finish(_ outcome: CommandOutcome) {
+        guard let completion else { return }
         self.completion = nil
         drainTimer?.cancel()
         drainTimer = nil
-        completion(CommandOutcome(exitCode: termination.exitCode, signal: termination.signal, stdout: stdout, stderr: stderr))
+        completion(outcome)
     }
 }

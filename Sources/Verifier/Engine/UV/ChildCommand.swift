@@ -16,10 +16,7 @@ final class ChildCommand {
     private let errors: UVPipe
     private let loop: UVLoop
     private let drainMilliseconds: UInt64
-    private var stdout = TailBuffer()
-    private var stderr = TailBuffer()
-    private var termination: UVProcess.Termination?
-    private var openStreams = 2
+    private var capture = CommandCapture()
     private var drainTimer: UVTimer?
     private var completion: ((CommandOutcome) -> Void)?
 
@@ -47,8 +44,8 @@ final class ChildCommand {
         self.errors = errors
         processGroup = process.pid
         exited = { [self] in self.exited($0) }
-        output.startReading(onBytes: { [self] in stdout.append($0) }, onEnd: { [self] in streamEnded() })
-        errors.startReading(onBytes: { [self] in stderr.append($0) }, onEnd: { [self] in streamEnded() })
+        output.startReading(onBytes: { [self] in capture.append($0, to: .stdout) }, onEnd: { [self] in streamEnded() })
+        errors.startReading(onBytes: { [self] in capture.append($0, to: .stderr) }, onEnd: { [self] in streamEnded() })
     }
 
     /// Sends `signal` to the child's whole process group, grandchildren included.
@@ -58,32 +55,34 @@ final class ChildCommand {
     }
 
     private func exited(_ termination: UVProcess.Termination) {
-        self.termination = termination
         process.close()
-        if openStreams == 0 { return finish() }
-        let timer = UVTimer(loop: loop)
-        timer.schedule(after: drainMilliseconds) { [self] in
-            // Something in the group still holds a pipe: end it, and report what arrived.
-            Posix.signalGroup(processGroup, SIGKILL)
-            finish()
+        let killed = termination.signal != 0
+        switch capture.exited(code: killed ? nil : Int32(truncatingIfNeeded: termination.status),
+                              signal: killed ? termination.signal : nil) {
+        case .finished(let outcome): finish(outcome)
+        case .alreadyKnown: break
+        case .awaitingStreams:
+            let timer = UVTimer(loop: loop)
+            timer.schedule(after: drainMilliseconds) { [self] in
+                // Something in the group still holds a pipe: end it, and report what arrived.
+                Posix.signalGroup(processGroup, SIGKILL)
+                if let outcome = capture.drainExpired() { finish(outcome) }
+            }
+            drainTimer = timer
         }
-        drainTimer = timer
     }
 
     private func streamEnded() {
-        openStreams -= 1
-        if openStreams == 0 && termination != nil { finish() }
+        if let outcome = capture.streamEnded() { finish(outcome) }
     }
 
-    private func finish() {
-        guard let completion, let termination else { return }
+    private func finish(_ outcome: CommandOutcome) {
+        guard let completion else { return }
         self.completion = nil
         drainTimer?.close()
         drainTimer = nil
         output.close()
         errors.close()
-        let killed = termination.signal != 0
-        completion(CommandOutcome(exitCode: killed ? nil : Int32(truncatingIfNeeded: termination.status),
-                                  signal: killed ? termination.signal : nil, stdout: stdout, stderr: stderr))
+        completion(outcome)
     }
 }
