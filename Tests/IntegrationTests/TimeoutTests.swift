@@ -33,6 +33,21 @@ struct TimeoutTests {
     }
 
     @Test(arguments: engines)
+    func clientsStartWithNoSignalIgnoredOrBlocked(_ engine: String) throws {
+        // A client that ignored or blocked SIGTERM would outlive every timeout's first signal.
+        let run = try VerifyRun.run(engine: engine, list: "r.example.com/team/sigcheck:v1\n", arguments: ["-p", "1"])
+        #expect(run.status == 0)
+        let lines = try String(contentsOfFile: run.stateDirectory + "/signals", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let mask = try #require(UInt64(line.split(separator: "\t").last!.trimmingCharacters(in: .whitespaces), radix: 16))
+            for signal in [SIGHUP, SIGINT, SIGPIPE, SIGTERM, SIGCHLD] {
+                #expect(mask & (1 << UInt64(signal - 1)) == 0, "signal \(signal) in the client's \(line)")
+            }
+        }
+    }
+
+    @Test(arguments: engines)
     func manyHungPullsAllTimeOutTogether(_ engine: String) throws {
         let list = (1...6).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
         let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "3", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)

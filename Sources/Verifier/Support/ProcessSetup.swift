@@ -7,8 +7,15 @@ import Glibc
 enum ProcessSetup {
     static func prepare() {
         unblockSignals()
-        signal(SIGPIPE, SIG_IGN)
+        ignoreBrokenPipes()
         markInheritedDescriptorsCloseOnExec()
+    }
+
+    /// A write to a closed pipe becomes an EPIPE error instead of the end of the process. The
+    /// signal is caught by a handler that does nothing, not set to SIG_IGN: an ignored signal
+    /// stays ignored in every child (Foundation.Process does not reset it), a caught one does not.
+    private static func ignoreBrokenPipes() {
+        signal(SIGPIPE) { _ in }
     }
 
     /// A parent may start `verify` with signals blocked (Foundation.Process started from a thread

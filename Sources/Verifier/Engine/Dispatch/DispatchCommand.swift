@@ -50,13 +50,25 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
                 self.exited(exitCode: exitCode, signal: signal)
             }
         }
-        do { try process.run() } catch {
+        do { try Self.withNoSignalsBlocked { try process.run() } } catch {
             throw .cannotStart(program: executable, reason: "\(error)")
         }
         processGroup = process.processIdentifier
         watchExit()
         read(output.fileHandleForReading) { [self] in capture.append($0, to: .stdout) }
         read(errors.fileHandleForReading) { [self] in capture.append($0, to: .stderr) }
+    }
+
+    /// The child inherits the mask of the thread that spawns it, and Foundation.Process does not
+    /// reset it; libdispatch's threads block most signals, SIGTERM among them. So the spawning
+    /// thread unblocks everything for the moment of the spawn.
+    private static func withNoSignalsBlocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        return try body()
     }
 
     func signalGroup(_ signal: Int32) {

@@ -28,15 +28,7 @@ final class DispatchWorker: @unchecked Sendable {
 
     /// Runs until the supervisor closes the channel, then exits the process.
     func run() -> Never {
-        // Ctrl-C reaches the whole foreground group; the supervisor decides what it means.
-        signal(SIGINT, SIG_IGN)
-        for terminating in [SIGTERM, SIGHUP] {
-            signal(terminating, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: terminating, queue: queue)
-            source.setEventHandler { [self] in abandon() }
-            source.resume()
-            sources.append(source)
-        }
+        sources.append(TerminationSignals.watch(on: queue) { [self] in abandon() })
         let reader = DispatchSource.makeReadSource(fileDescriptor: WorkerProcess.channelDescriptor, queue: queue)
         reader.setEventHandler { [self] in readChannel() }
         reader.resume()

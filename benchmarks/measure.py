@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Runs one benchmark command and measures it; prints one JSON object.
+
+  measure.py [--results FILE --rss-at N,...] -- COMMAND...
+
+- wall time;
+- user and system CPU of every process in the run (getrusage of the reaped children), and of
+  the fake docker alone (from its own accounting, FAKEDOCKER_LOG), so that the contender's own CPU
+  is the difference;
+- the peak RSS of the largest single process (ru_maxrss), and the peak RSS of all processes of
+  the run together, sampled every 100 ms;
+- with --results, the RSS of the command's own process (verify's supervisor) when FILE first
+  holds N lines, for each N;
+- the sum of the pulls' latencies, for the ideal makespan;
+- how many fake docker processes are still alive 2 s after the command ended (then killed).
+"""
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def rss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def processes():
+    """(pid, parent pid, exe) of every process."""
+    table = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                text = stat.read()
+            parent = int(text[text.rindex(")") + 2:].split()[1])
+            try:
+                exe = os.readlink(f"/proc/{entry}/exe")
+            except OSError:
+                exe = ""
+            table.append((int(entry), parent, exe))
+        except (OSError, ValueError):
+            continue
+    return table
+
+
+def descendants(root, table):
+    children = {}
+    for pid, parent, _ in table:
+        children.setdefault(parent, []).append(pid)
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def line_count(path):
+    try:
+        with open(path, "rb") as results:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: results.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+def main():
+    arguments = sys.argv[1:]
+    results, marks = None, []
+    while arguments and arguments[0] != "--":
+        option, value = arguments[0], arguments[1]
+        arguments = arguments[2:]
+        if option == "--results":
+            results = value
+        elif option == "--rss-at":
+            marks = [int(mark) for mark in value.split(",")]
+    command = arguments[1:]
+    fakedocker = os.path.realpath(os.environ["FAKEDOCKER"])
+    log = tempfile.NamedTemporaryFile(prefix="fakedocker-", delete=False)
+    log.close()
+    environment = dict(os.environ, FAKEDOCKER_LOG=log.name)
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    child = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_tree, rss_at = 0, {}
+    while child.poll() is None:
+        tree = descendants(child.pid, processes())
+        peak_tree = max(peak_tree, sum(rss_kb(pid) for pid in tree))
+        if results and marks:
+            done = line_count(results)
+            for mark in marks:
+                if mark not in rss_at and done >= mark:
+                    rss_at[mark] = rss_kb(child.pid)
+        time.sleep(0.1)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    fake_user = fake_sys = latency = 0
+    with open(log.name) as lines:
+        for line in lines:
+            user, system, pulled = (int(field) for field in line.split())
+            fake_user, fake_sys, latency = fake_user + user, fake_sys + system, latency + pulled
+    os.unlink(log.name)
+
+    time.sleep(2)
+    survivors = [pid for pid, _, exe in processes() if exe == fakedocker]
+    for pid in survivors:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+    user = after.ru_utime - before.ru_utime
+    system = after.ru_stime - before.ru_stime
+    print(json.dumps({
+        "exit": child.returncode,
+        "wall_s": wall,
+        "cpu_s": user + system,
+        "fake_cpu_s": (fake_user + fake_sys) / 1e6,
+        "own_cpu_s": user + system - (fake_user + fake_sys) / 1e6,
+        "max_rss_kb": after.ru_maxrss,
+        "peak_tree_rss_kb": peak_tree,
+        "rss_at_kb": {str(mark): value for mark, value in rss_at.items()},
+        "latency_sum_s": latency / 1e6,
+        "survivors": len(survivors),
+    }))
+
+
+if __name__ == "__main__":
+    main()
