@@ -51,7 +51,6 @@ final class ImageRun<Backend: EngineBackend> {
     }
 
     private func stepEnded(_ outcome: CommandOutcome) {
-        if let command { events.childEnded(id, command.processGroup) }
         command = nil
         killTimer?.cancel()
         killTimer = nil

@@ -42,7 +42,6 @@ final class WorkerCore<Backend: EngineBackend> {
     private var events: WorkerEvents {
         WorkerEvents(
             childStarted: { [send] id, group in send(.childStarted(id: id, processGroup: group)) },
-            childEnded: { [send] id, group in send(.childEnded(id: id, processGroup: group)) },
             finished: { [self] id, verdict, startedAt, finishedAt in
                 runs[id] = nil
                 send(.finished(id: id, verdict: verdict, startedAt: startedAt.timeIntervalSince1970,

@@ -1,6 +1,6 @@
-/// Newline-delimited JSON messages over a ``UVPipe``: the supervisor's link to each worker, and
+/// Line messages over a ``UVPipe``: the supervisor's link to each worker, and
 /// the libuv engine's link to the supervisor.
-final class MessageChannel<Incoming: Decodable, Outgoing: Encodable> {
+final class MessageChannel<Incoming: ChannelMessage, Outgoing: ChannelMessage> {
     private let pipe: UVPipe
     private var framer = MessageFramer<Incoming>()
 
@@ -16,7 +16,7 @@ final class MessageChannel<Incoming: Decodable, Outgoing: Encodable> {
     }
 
     func send(_ message: Outgoing) {
-        pipe.write(MessageFramer<Incoming>.line(for: message))
+        pipe.write(MessageFramer<Incoming>.bytes(of: message))
     }
 
     func close() {

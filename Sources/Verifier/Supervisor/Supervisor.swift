@@ -133,12 +133,11 @@ final class Supervisor {
     private func received(_ message: WorkerMessage, from worker: WorkerHandle) {
         guard case .running = state else { return }
         switch message {
-        case .childStarted(_, let group):
-            worker.processGroups.insert(group)
-        case .childEnded(_, let group):
-            worker.processGroups.remove(group)
+        case .childStarted(let id, let group):
+            worker.processGroups[id] = group
         case .finished(let id, let verdict, let startedAt, let finishedAt):
             guard worker.inFlight.remove(id) != nil else { return }
+            worker.processGroups[id] = nil
             crashesWithoutProgress = 0
             if verdict.category == .daemonUnavailable {
                 return stop(error: .daemonUnavailable(verdict.message ?? "no message"))
@@ -249,9 +248,11 @@ final class Supervisor {
         if workers.isEmpty { wrapUp() }
     }
 
+    /// Lets the loop end. The signal watchers stay open (they do not keep the loop alive): closing
+    /// one restores the default action, and a second Ctrl-C would then kill verify before it has
+    /// printed its summary and exited 130.
     private func wrapUp() {
         timers.forEach { $0.close() }
-        signals.forEach { $0.close() }
     }
 
     // MARK: Daemon

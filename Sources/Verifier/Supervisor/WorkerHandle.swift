@@ -10,8 +10,8 @@ final class WorkerHandle {
     let channel: MessageChannel<WorkerMessage, SupervisorMessage>
     /// The jobs handed to it and not yet finished.
     var inFlight: Set<Int> = []
-    /// The process groups of its clients that are running now.
-    var processGroups: Set<Int32> = []
+    /// The process group of each in-flight image's current client.
+    var processGroups: [Int: Int32] = [:]
     /// How it ended, once it has.
     var termination: UVProcess.Termination?
     /// Whether its channel has reached end of file.
@@ -25,7 +25,7 @@ final class WorkerHandle {
 
     /// Kills every client process group it reported, whatever state it is in.
     func killClients() {
-        for group in processGroups { Posix.signalGroup(group, SIGKILL) }
+        for group in processGroups.values { Posix.signalGroup(group, SIGKILL) }
     }
 
     /// How it ended, in words.

@@ -20,7 +20,7 @@ final class DispatchWorker: @unchecked Sendable {
         core = WorkerCore(configuration: configuration,
                           backend: DispatchBackend(client: configuration.client, drainSeconds: configuration.drainSeconds, queue: queue),
                           send: { message in
-                              let line = MessageFramer<SupervisorMessage>.line(for: message)
+                              let line = MessageFramer<SupervisorMessage>.bytes(of: message)
                               // A supervisor that is gone is noticed by the reader (end of file).
                               writes.async { try? Posix.writeAll(WorkerProcess.channelDescriptor, line, describing: "the supervisor channel") }
                           })
