@@ -53,6 +53,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
     var engine: EngineKind = .uv
 
+    @Option(name: .long, help: "How the uv engine starts clients: uv (uv_spawn, fork) or posix (posix_spawn, vfork-like).")
+    var spawn: SpawnKind = .uv
+
     func validate() throws {
         guard (processes ?? 1) >= 1 else { throw ValidationError("--processes must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -72,6 +75,7 @@ struct VerifyCommand: ParsableCommand {
         configuration.overwrite = overwrite
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
+        configuration.spawn = spawn
         do {
             if let registry {
                 do { configuration.registry = try RegistryHost(parsing: registry) } catch {
@@ -89,3 +93,4 @@ struct VerifyCommand: ParsableCommand {
 }
 
 extension EngineKind: ExpressibleByArgument {}
+extension SpawnKind: ExpressibleByArgument {}

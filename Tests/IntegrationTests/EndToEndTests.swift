@@ -64,8 +64,8 @@ struct EndToEndTests {
         try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
 
         let result = try Self.run([scratch + "/images.txt", "-o", scratch + "/out", "-p", "2", "-c", "4",
-                                   "--timeout", "8", "--kill-grace", "2", "--progress-interval", "0",
-                                   "--engine", engine], environment: env)
+                                   "--timeout", "8", "--kill-grace", "2", "--progress-interval", "0"]
+                                   + engineArguments(engine), environment: env)
         let run = VerifyRun(status: result.status, stderr: result.stderr, outputDirectory: scratch + "/out", stateDirectory: scratch)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(Set(run.good) == Set(good))

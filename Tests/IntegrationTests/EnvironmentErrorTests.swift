@@ -68,7 +68,7 @@ struct EnvironmentErrorTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1", "--engine", engine]
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1"] + engineArguments(engine)
         process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
@@ -87,8 +87,8 @@ struct EnvironmentErrorTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0",
-                             "--engine", engine]
+                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0"]
+                             + engineArguments(engine)
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "1"]) { $1 }
         try process.run()

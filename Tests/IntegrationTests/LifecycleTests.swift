@@ -67,8 +67,8 @@ struct LifecycleTests {
         try "r.example.com/team/slow:v1\n".write(toFile: listPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
-        process.arguments = [listPath, "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0.5",
-                             "--engine", engine]
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0.5"]
+                             + engineArguments(engine)
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "2"]) { $1 }
         let stderr = Pipe()

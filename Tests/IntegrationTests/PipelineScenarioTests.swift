@@ -138,8 +138,8 @@ struct PipelineScenarioTests {
         let scratch = VerifyRun.scratch()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
-        process.arguments = ["-", "-o", scratch + "/stdin-out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0", "-p", "1",
-                             "--engine", engine]
+        process.arguments = ["-", "-o", scratch + "/stdin-out", "--docker", VerifyRun.fakeDocker, "--progress-interval", "0", "-p", "1"]
+                             + engineArguments(engine)
         process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
         let input = Pipe()
         process.standardInput = input

@@ -2,6 +2,8 @@
 public struct WorkerConfiguration: Codable, Sendable {
     /// Which engine runs the images.
     public var engine: EngineKind
+    /// How the libuv engine starts clients.
+    public var spawn: SpawnKind
     /// The worker's number (1-based), as it appears in the result records.
     public var index: Int
     /// The absolute path of the container client.
@@ -26,4 +28,12 @@ public enum EngineKind: String, Codable, Sendable, CaseIterable {
     case uv
     /// Foundation.Process and Dispatch queues, kept for comparison.
     case dispatch
+}
+
+/// How the libuv engine starts its clients.
+public enum SpawnKind: String, Codable, Sendable, CaseIterable {
+    /// `uv_spawn`: fork and exec, whose cost grows with the worker's memory.
+    case uv
+    /// `posix_spawn` (vfork-like), reaped by one SIGCHLD watcher per worker.
+    case posix
 }

@@ -6,6 +6,8 @@ public struct RunConfiguration: Sendable {
     public var outputDirectory: String = "."
     /// The engine the workers run.
     public var engine: EngineKind = .uv
+    /// How the libuv engine starts clients.
+    public var spawn: SpawnKind = .uv
     /// Worker processes.
     public var processes: Int
     /// Images in flight per worker.

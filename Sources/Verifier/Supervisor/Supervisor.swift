@@ -81,7 +81,7 @@ final class Supervisor {
 
     private func startWorker(index: Int) {
         let worker = WorkerConfiguration(
-            engine: configuration.engine, index: index, client: client, concurrency: configuration.concurrency,
+            engine: configuration.engine, spawn: configuration.spawn, index: index, client: client, concurrency: configuration.concurrency,
             timeoutSeconds: configuration.timeoutSeconds, killGraceSeconds: configuration.killGraceSeconds,
             drainSeconds: configuration.drainSeconds, keep: configuration.keep, supervisorPID: getpid())
         let pipe = UVPipe(loop: loop)
@@ -265,7 +265,7 @@ final class Supervisor {
         var timedOut = false
         let timer = UVTimer(loop: loop)
         let command = try ChildCommand(loop: loop, executable: client, arguments: ["version", "--format", "{{.Server.Version}}"],
-                                       drainMilliseconds: milliseconds(configuration.drainSeconds)) { result in
+                                       drainMilliseconds: milliseconds(configuration.drainSeconds), spawn: .libuv) { result in
             outcome = result
             timer.close()
         }

@@ -34,8 +34,8 @@ struct VerifyRun {
         try list.write(toFile: listPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress-interval", "0",
-                             "--engine", engine] + arguments
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress-interval", "0"]
+            + engineArguments(engine) + arguments
         var env = ProcessInfo.processInfo.environment
         env["FAKE_DOCKER_STATE"] = scratch + "/state"
         env.merge(environment) { $1 }
@@ -102,8 +102,14 @@ struct VerifyRun {
     }
 }
 
-/// Every engine; the integration tests run against each, and must see the same results.
-let engines = ["uv", "dispatch"]
+/// Every engine variant; the integration tests run against each, and must see the same results:
+/// the libuv engine with either spawn path, and the Dispatch engine.
+let engines = ["uv", "posix", "dispatch"]
+
+/// The command-line arguments that select an engine variant.
+func engineArguments(_ engine: String) -> [String] {
+    engine == "posix" ? ["--engine", "uv", "--spawn", "posix"] : ["--engine", engine]
+}
 
 /// The digest the fake docker reports for `reference`: sha256 of the reference text.
 func fakeDigest(_ reference: String) throws -> String {

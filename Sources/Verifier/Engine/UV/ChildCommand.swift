@@ -9,9 +9,17 @@ import Glibc
 /// If a grandchild still holds a pipe open after the child exits, the command waits at most
 /// `drainMilliseconds`, then kills the whole group and reports what it has.
 final class ChildCommand {
+    /// How the libuv engine starts its clients.
+    enum SpawnMethod {
+        /// `uv_spawn` (fork and exec in libuv 1.44); libuv reaps.
+        case libuv
+        /// `posix_spawn` (vfork-like); the worker's one ``ChildReaper`` reaps.
+        case posix(ChildReaper)
+    }
+
     /// The child's process group (its PID), for signalling the whole group.
     let processGroup: Int32
-    private let process: UVProcess
+    private let process: UVProcess?
     private let output: UVPipe
     private let errors: UVPipe
     private let loop: UVLoop
@@ -21,28 +29,38 @@ final class ChildCommand {
     private var completion: ((CommandOutcome) -> Void)?
 
     /// Starts `executable` with `arguments` (without the program name).
-    init(loop: UVLoop, executable: String, arguments: [String], drainMilliseconds: UInt64,
+    init(loop: UVLoop, executable: String, arguments: [String], drainMilliseconds: UInt64, spawn: SpawnMethod,
          completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
         self.loop = loop
         self.drainMilliseconds = drainMilliseconds
         self.completion = completion
-        let output = UVPipe(loop: loop)
-        let errors = UVPipe(loop: loop)
         var exited: ((UVProcess.Termination) -> Void)?
-        do {
-            process = try UVProcess(
-                loop: loop, executable: executable, arguments: [executable] + arguments,
-                stdio: [.ignore, .pipe(output, childReads: false, childWrites: true),
-                        .pipe(errors, childReads: false, childWrites: true)],
-                detached: true, onExit: { exited?($0) })
-        } catch {
-            output.close()
-            errors.close()
-            throw error
+        switch spawn {
+        case .libuv:
+            let output = UVPipe(loop: loop)
+            let errors = UVPipe(loop: loop)
+            do {
+                process = try UVProcess(
+                    loop: loop, executable: executable, arguments: [executable] + arguments,
+                    stdio: [.ignore, .pipe(output, childReads: false, childWrites: true),
+                            .pipe(errors, childReads: false, childWrites: true)],
+                    detached: true, onExit: { exited?($0) })
+            } catch {
+                output.close()
+                errors.close()
+                throw error
+            }
+            self.output = output
+            self.errors = errors
+            processGroup = process!.pid
+        case .posix(let reaper):
+            let started = try PosixSpawn.start(loop: loop, executable: executable, arguments: [executable] + arguments)
+            process = nil
+            output = started.stdout
+            errors = started.stderr
+            processGroup = started.pid
+            reaper.register(started.pid) { exited?($0) }
         }
-        self.output = output
-        self.errors = errors
-        processGroup = process.pid
         exited = { [self] in self.exited($0) }
         output.startReading(onBytes: { [self] in capture.append($0, to: .stdout) }, onEnd: { [self] in streamEnded() })
         errors.startReading(onBytes: { [self] in capture.append($0, to: .stderr) }, onEnd: { [self] in streamEnded() })
@@ -55,7 +73,7 @@ final class ChildCommand {
     }
 
     private func exited(_ termination: UVProcess.Termination) {
-        process.close()
+        process?.close()
         let killed = termination.signal != 0
         switch capture.exited(code: killed ? nil : Int32(truncatingIfNeeded: termination.status),
                               signal: killed ? termination.signal : nil) {

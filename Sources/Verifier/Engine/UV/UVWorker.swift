@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A worker of the default engine: one single-threaded libuv loop that starts clients with
-/// `uv_spawn`, reads them through `uv_pipe`, and times them with `uv_timer`.
+/// `uv_spawn` (or `posix_spawn`), reads them through `uv_pipe`, and times them with `uv_timer`.
 final class UVWorker {
     private let loop: UVLoop
     private let channel: MessageChannel<SupervisorMessage, WorkerMessage>
@@ -17,7 +17,8 @@ final class UVWorker {
         let channel = MessageChannel<SupervisorMessage, WorkerMessage>(pipe: pipe)
         self.channel = channel
         core = WorkerCore(configuration: configuration,
-                          backend: UVBackend(loop: loop, client: configuration.client, drainSeconds: configuration.drainSeconds),
+                          backend: UVBackend(loop: loop, client: configuration.client, drainSeconds: configuration.drainSeconds,
+                                             spawn: configuration.spawn),
                           send: { channel.send($0) })
     }
 
