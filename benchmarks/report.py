@@ -15,6 +15,7 @@ import sys
 BASELINE = "uv"
 NAMES = {
     "uv": "verify --engine uv",
+    "posix": "verify --engine uv --spawn posix",
     "dispatch": "verify --engine dispatch",
     "oldscript": "old script (gevent)",
     "xargs": "xargs -P",
@@ -109,6 +110,8 @@ def main():
         "- Command: `benchmarks/run.sh` (see its header); each contender's exact command is below.",
         "",
     ]
+    ballast = [scenario for scenario in scenarios if scenario.startswith("ballast-")]
+    scenarios = [scenario for scenario in scenarios if not scenario.startswith("ballast-")]
     for scenario in scenarios:
         by_contender = {}
         for contender in NAMES:
@@ -120,10 +123,28 @@ def main():
         parts.append("")
         parts.append(table(scenario, by_contender))
         if scenario == "scale":
-            marks = next(r for r in rows if r["scenario"] == "scale")["m"]["rss_at_kb"]
             parts.append("")
-            parts.append("Supervisor RSS by images done: " + ", ".join(
-                f"{int(mark):,}: {kb / 1024:.1f} MB" for mark, kb in sorted(marks.items(), key=lambda item: int(item[0]))))
+            for contender in ("uv", "posix"):
+                selected = [r for r in rows if r["scenario"] == "scale" and r["contender"] == contender]
+                if not selected:
+                    continue
+                marks = selected[0]["m"]["rss_at_kb"]
+                parts.append(f"Supervisor RSS by images done ({NAMES[contender]}): " + ", ".join(
+                    f"{int(mark):,}: {kb / 1024:.1f} MB" for mark, kb in sorted(marks.items(), key=lambda item: int(item[0]))))
+                parts.append("")
+        parts.append("")
+    if ballast:
+        parts.append("## Spawns per second against worker RSS (one worker, 500 images = 1,500 spawns, 10 in flight)")
+        parts.append("")
+        parts.append("| worker ballast | uv_spawn: spawns/s | worker RSS MB | posix_spawn: spawns/s | worker RSS MB |")
+        parts.append("|---|---|---|---|---|")
+        for scenario in ballast:
+            cells = [scenario.split("-")[1] + " MB"]
+            for contender in ("uv", "posix"):
+                selected = [r for r in rows if r["scenario"] == scenario and r["contender"] == contender]
+                f = figures(selected)
+                cells += [f"{3 * f['images_per_s']:.0f}", f"{f['max_rss_mb']:.0f}"]
+            parts.append("| " + " | ".join(cells) + " |")
         parts.append("")
     parts.append("## Commands")
     parts.append("")

@@ -5,15 +5,16 @@
 #   benchmarks/run.sh                                  everything: 5 runs each (about 40 min on 2 cores)
 #   RUNS=3 SCENARIOS="overhead-40 straggler" benchmarks/run.sh
 #
-# Scenarios: overhead-10 overhead-40 latency straggler timeouts scale.
-# Contenders: uv dispatch oldscript xargs parallel (CONTENDERS= to choose).
+# Scenarios: overhead-10 overhead-40 latency straggler timeouts scale ballast.
+# Contenders: uv posix dispatch oldscript xargs parallel (CONTENDERS= to choose); posix is
+# verify --engine uv --spawn posix.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 work=${BENCH_WORK:-/tmp/verify-bench}
 runs=${RUNS:-5}
-scenarios=${SCENARIOS:-"overhead-10 overhead-40 latency straggler timeouts scale"}
-contenders=${CONTENDERS:-"uv dispatch oldscript xargs parallel"}
+scenarios=${SCENARIOS:-"overhead-10 overhead-40 latency straggler timeouts scale ballast"}
+contenders=${CONTENDERS:-"uv posix dispatch oldscript xargs parallel"}
 processes=$(nproc)
 mkdir -p "$work"
 
@@ -50,6 +51,9 @@ command_for() {
   uv | dispatch)
     printf '%s\n' "$verify" "$list" -o "$out" --overwrite --docker "$FAKEDOCKER" -p "$processes" -c "$per" \
       -t "$timeout" --kill-grace 1 --progress-interval 0 --engine "$contender" ;;
+  posix)
+    printf '%s\n' "$verify" "$list" -o "$out" --overwrite --docker "$FAKEDOCKER" -p "$processes" -c "$per" \
+      -t "$timeout" --kill-grace 1 --progress-interval 0 --engine uv --spawn posix ;;
   oldscript)
     printf '%s\n' "$work/venv/bin/python" "$here/baseline/check_images.py" "$list" "$processes" "$per" "$timeout" "$FAKEDOCKER" "$out" ;;
   xargs)
@@ -92,8 +96,23 @@ for scenario in $scenarios; do
     export FAKEDOCKER_MEDIAN_MS=20 FAKEDOCKER_SIGMA=0.3 FAKEDOCKER_STRAGGLER_PERMILLE=10 FAKEDOCKER_STRAGGLER_FACTOR=100 ;;
   timeouts) images=500 concurrency=40 timeout=1; export FAKEDOCKER_HANG=1 ;;
   scale)
-    # One run of the uv engine over 100,000 images: does the supervisor's memory stay flat?
-    measure scale uv 1 100000 40 600 --results "$work/out/scale-uv/results.jsonl" --rss-at 10000,50000,100000
+    # One run of each libuv variant over 100,000 images: does the supervisor's memory stay flat?
+    for contender in uv posix; do
+      measure scale "$contender" 1 100000 40 600 --results "$work/out/scale-$contender/results.jsonl" --rss-at 10000,50000,100000
+    done
+    continue ;;
+  ballast)
+    # Spawns per second against worker RSS: one worker, 500 images (1,500 spawns), 0 ms latency.
+    processes_saved=$processes
+    processes=1
+    for ((run = 1; run <= runs; run++)); do
+      for megabytes in 0 64 128 256; do
+        for contender in uv posix; do
+          VERIFY_WORKER_BALLAST_MB=$megabytes measure "ballast-$megabytes" "$contender" "$run" 500 10 600
+        done
+      done
+    done
+    processes=$processes_saved
     continue ;;
   *) echo "run.sh: unknown scenario $scenario" >&2; exit 2 ;;
   esac

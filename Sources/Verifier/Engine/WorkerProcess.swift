@@ -20,6 +20,7 @@ public enum WorkerProcess {
             Console.line("verify: \(flag) is for verify's own use; run verify IMAGE_LIST")
             return ExitStatus.environmentError.rawValue
         }
+        addBenchmarkBallast()
         do {
             try attach(to: configuration)
             switch configuration.engine {
@@ -31,6 +32,19 @@ public enum WorkerProcess {
             return ExitStatus.environmentError.rawValue
         }
     }
+
+    /// Benchmarks only (benchmarks/run.sh, scenario ballast): `VERIFY_WORKER_BALLAST_MB` makes the
+    /// worker hold that much touched memory, to measure how spawning slows as a worker grows.
+    private static func addBenchmarkBallast() {
+        guard let text = ProcessInfo.processInfo.environment["VERIFY_WORKER_BALLAST_MB"],
+              let megabytes = Int(text), megabytes > 0 else { return }
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: megabytes << 20, alignment: 4096)
+        memset(memory, 1, megabytes << 20)
+        ballast = memory
+    }
+
+    /// Keeps the benchmark ballast reachable, so that it is neither freed nor optimised away.
+    nonisolated(unsafe) private static var ballast: UnsafeMutableRawPointer?
 
     /// Makes sure this worker dies with its supervisor, and has its channel.
     private static func attach(to configuration: WorkerConfiguration) throws(VerifyError) {
