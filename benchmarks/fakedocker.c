@@ -10,7 +10,8 @@
  *   FAKEDOCKER_STRAGGLER_PERMILLE this many images in 1000 take FAKEDOCKER_STRAGGLER_FACTOR x the median
  *   FAKEDOCKER_SEED              the seed (default 1)
  *   FAKEDOCKER_HANG=1            pulls never finish
- *   FAKEDOCKER_LOG               append "user_us sys_us latency_us" per process, for the CPU accounting
+ *   FAKEDOCKER_LOG               append "command user_us sys_us latency_us reference" per process, for the
+ *                                CPU accounting and the ideal schedule
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -77,15 +78,16 @@ static void repository_of(const char *reference, char *out, size_t size) {
     if (colon) *colon = 0;
 }
 
-static void account(long long latency) {
+static void account(const char *command, long long latency, const char *reference) {
     const char *path = getenv("FAKEDOCKER_LOG");
     if (!path || !*path) return;
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    char line[96];
-    int length = snprintf(line, sizeof line, "%lld %lld %lld\n",
+    char line[768];
+    int length = snprintf(line, sizeof line, "%s %lld %lld %lld %s\n", command,
                           (long long)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec,
-                          (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec, latency);
+                          (long long)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec, latency, reference);
+    if (length >= (int)sizeof line) length = (int)sizeof line - 1;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd >= 0) {
         (void)!write(fd, line, (size_t)length);
@@ -117,17 +119,17 @@ int main(int argc, char **argv) {
             struct timespec pause_for = {latency / 1000000, (latency % 1000000) * 1000};
             while (nanosleep(&pause_for, &pause_for) != 0) {}
         }
-        account(latency);
+        account(command, latency, reference);
         return 0;
     }
     if (strcmp(command, "image") == 0) {
         printf("[\"%s@sha256:%s\"]\n", repository, digest);
-        account(0);
+        account(command, 0, reference);
         return 0;
     }
     if (strcmp(command, "rmi") == 0) {
         printf("Untagged: %s\nDeleted: sha256:%s\n", reference, digest);
-        account(0);
+        account(command, 0, reference);
         return 0;
     }
     fprintf(stderr, "fakedocker: unknown command %s\n", command);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one benchmark command and measures it; prints one JSON object.
 
-  measure.py [--results FILE --rss-at N,...] -- COMMAND...
+  measure.py [--results FILE --rss-at N,...] [--list FILE --concurrency C] -- COMMAND...
 
 - wall time;
 - user and system CPU of every process in the run (getrusage of the reaped children), and of
@@ -11,9 +11,11 @@
   the run together, sampled every 100 ms;
 - with --results, the RSS of the command's own process (verify's supervisor) when FILE first
   holds N lines, for each N;
-- the sum of the pulls' latencies, for the ideal makespan;
+- the sum and the longest of the pulls' latencies, and (with --list and --concurrency) the makespan
+  of a runner with no overhead that starts the images in list order as slots free up;
 - how many fake docker processes are still alive 2 s after the command ended (then killed).
 """
+import heapq
 import json
 import os
 import resource
@@ -77,7 +79,7 @@ def line_count(path):
 
 def main():
     arguments = sys.argv[1:]
-    results, marks = None, []
+    results, marks, listing, concurrency = None, [], None, 0
     while arguments and arguments[0] != "--":
         option, value = arguments[0], arguments[1]
         arguments = arguments[2:]
@@ -85,6 +87,10 @@ def main():
             results = value
         elif option == "--rss-at":
             marks = [int(mark) for mark in value.split(",")]
+        elif option == "--list":
+            listing = value
+        elif option == "--concurrency":
+            concurrency = int(value)
     command = arguments[1:]
     fakedocker = os.path.realpath(os.environ["FAKEDOCKER"])
     log = tempfile.NamedTemporaryFile(prefix="fakedocker-", delete=False)
@@ -107,11 +113,15 @@ def main():
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
 
-    fake_user = fake_sys = latency = 0
+    fake_user = fake_sys = latency = longest = 0
+    pulls = {}
     with open(log.name) as lines:
         for line in lines:
-            user, system, pulled = (int(field) for field in line.split())
-            fake_user, fake_sys, latency = fake_user + user, fake_sys + system, latency + pulled
+            command, user, system, pulled, reference = line.split()
+            fake_user, fake_sys, latency = fake_user + int(user), fake_sys + int(system), latency + int(pulled)
+            longest = max(longest, int(pulled))
+            if command == "pull":
+                pulls[reference] = int(pulled) / 1e6
     os.unlink(log.name)
 
     time.sleep(2)
@@ -121,6 +131,16 @@ def main():
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+    list_schedule = 0.0
+    if listing and concurrency and pulls:
+        slots = [0.0] * concurrency
+        with open(listing) as references:
+            for reference in (line.strip() for line in references):
+                if reference in pulls:
+                    start = heapq.heappop(slots)
+                    heapq.heappush(slots, start + pulls[reference])
+        list_schedule = max(slots)
 
     user = after.ru_utime - before.ru_utime
     system = after.ru_stime - before.ru_stime
@@ -134,6 +154,8 @@ def main():
         "peak_tree_rss_kb": peak_tree,
         "rss_at_kb": {str(mark): value for mark, value in rss_at.items()},
         "latency_sum_s": latency / 1e6,
+        "latency_max_s": longest / 1e6,
+        "list_schedule_s": list_schedule,
         "survivors": len(survivors),
     }))
 

@@ -6,15 +6,16 @@
 #   RUNS=3 SCENARIOS="overhead-40 straggler" benchmarks/run.sh
 #
 # Scenarios: overhead-10 overhead-40 latency straggler timeouts scale ballast.
-# Contenders: uv posix dispatch oldscript xargs parallel (CONTENDERS= to choose); posix is
-# verify --engine uv --spawn posix.
+# Contenders: uv posix dispatch floor oldscript xargs parallel (CONTENDERS= to choose): uv is
+# verify --engine uv --spawn uv, posix is --spawn posix, floor is floor.c (a C posix_spawn + poll
+# runner doing the same three calls; it has no timeouts, so it sits out the timeouts scenario).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 work=${BENCH_WORK:-/tmp/verify-bench}
 runs=${RUNS:-5}
 scenarios=${SCENARIOS:-"overhead-10 overhead-40 latency straggler timeouts scale ballast"}
-contenders=${CONTENDERS:-"uv posix dispatch oldscript xargs parallel"}
+contenders=${CONTENDERS:-"uv posix dispatch floor oldscript xargs parallel"}
 processes=$(nproc)
 mkdir -p "$work"
 
@@ -29,6 +30,7 @@ fi
 (cd "$repo" && swift build -c release >/dev/null)
 verify=$repo/.build/release/verify
 cc -O2 -Wall -o "$work/fakedocker" "$here/fakedocker.c" -lm
+cc -O2 -Wall -o "$work/floor" "$here/floor.c"
 export FAKEDOCKER=$work/fakedocker
 if [[ ! -x $work/venv/bin/python ]] || ! "$work/venv/bin/python" -c 'import gevent' 2>/dev/null; then
   /usr/bin/python3 -m venv "$work/venv"
@@ -48,12 +50,14 @@ command_for() {
   local contender=$1 list=$2 concurrency=$3 timeout=$4 out=$5
   local per=$(((concurrency + processes - 1) / processes))
   case $contender in
-  uv | dispatch)
+  uv | posix)
     printf '%s\n' "$verify" "$list" -o "$out" --overwrite --docker "$FAKEDOCKER" -p "$processes" -c "$per" \
-      -t "$timeout" --kill-grace 1 --progress-interval 0 --engine "$contender" ;;
-  posix)
+      -t "$timeout" --kill-grace 1 --progress-interval 0 --engine uv --spawn "$contender" ;;
+  dispatch)
     printf '%s\n' "$verify" "$list" -o "$out" --overwrite --docker "$FAKEDOCKER" -p "$processes" -c "$per" \
-      -t "$timeout" --kill-grace 1 --progress-interval 0 --engine uv --spawn posix ;;
+      -t "$timeout" --kill-grace 1 --progress-interval 0 --engine dispatch ;;
+  floor)
+    printf '%s\n' "$work/floor" "$list" "$concurrency" "$FAKEDOCKER" "$out" ;;
   oldscript)
     printf '%s\n' "$work/venv/bin/python" "$here/baseline/check_images.py" "$list" "$processes" "$per" "$timeout" "$FAKEDOCKER" "$out" ;;
   xargs)
@@ -88,12 +92,15 @@ for scenario in $scenarios; do
   echo "$scenario:" >&2
   unset FAKEDOCKER_LATENCY_MS FAKEDOCKER_MEDIAN_MS FAKEDOCKER_SIGMA FAKEDOCKER_STRAGGLER_PERMILLE FAKEDOCKER_STRAGGLER_FACTOR FAKEDOCKER_HANG
   export FAKEDOCKER_SEED=7
+  schedule=()
   case $scenario in
   overhead-10) images=5000 concurrency=10 timeout=600 ;;
   overhead-40) images=5000 concurrency=40 timeout=600 ;;
-  latency) images=2000 concurrency=40 timeout=600; export FAKEDOCKER_MEDIAN_MS=50 FAKEDOCKER_SIGMA=0.5 ;;
+  latency) images=2000 concurrency=40 timeout=600; export FAKEDOCKER_MEDIAN_MS=50 FAKEDOCKER_SIGMA=0.5
+    schedule=(--list "$(list 2000)" --concurrency 40) ;;
   straggler) images=1000 concurrency=40 timeout=600
-    export FAKEDOCKER_MEDIAN_MS=20 FAKEDOCKER_SIGMA=0.3 FAKEDOCKER_STRAGGLER_PERMILLE=10 FAKEDOCKER_STRAGGLER_FACTOR=100 ;;
+    export FAKEDOCKER_MEDIAN_MS=20 FAKEDOCKER_SIGMA=0.3 FAKEDOCKER_STRAGGLER_PERMILLE=10 FAKEDOCKER_STRAGGLER_FACTOR=100
+    schedule=(--list "$(list 1000)" --concurrency 40) ;;
   timeouts) images=500 concurrency=40 timeout=1; export FAKEDOCKER_HANG=1 ;;
   scale)
     # One run of each libuv variant over 100,000 images: does the supervisor's memory stay flat?
@@ -118,7 +125,8 @@ for scenario in $scenarios; do
   esac
   for ((run = 1; run <= runs; run++)); do
     for contender in $contenders; do
-      measure "$scenario" "$contender" "$run" "$images" "$concurrency" "$timeout"
+      [[ $scenario == timeouts && $contender == floor ]] && continue
+      measure "$scenario" "$contender" "$run" "$images" "$concurrency" "$timeout" "${schedule[@]}"
     done
   done
 done
