@@ -107,8 +107,9 @@ def main():
         if results and marks:
             done = line_count(results)
             for mark in marks:
-                if mark not in rss_at and done >= mark:
-                    rss_at[mark] = rss_kb(child.pid)
+                rss = rss_kb(child.pid)
+                if mark not in rss_at and done >= mark and rss:
+                    rss_at[mark] = rss
         time.sleep(0.1)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

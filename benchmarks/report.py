@@ -14,8 +14,8 @@ import sys
 
 BASELINE = "uv"
 NAMES = {
-    "uv": "verify --engine uv",
-    "posix": "verify --engine uv --spawn posix",
+    "uv": "verify --spawn uv",
+    "posix": "verify --spawn posix (default)",
     "floor": "C floor (posix_spawn + poll)",
     "dispatch": "verify --engine dispatch",
     "oldscript": "old script (gevent)",
@@ -111,7 +111,7 @@ def main():
         f"- Machine: {machine()}",
         f"- Date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Runs: medians of {runs} runs per contender, contenders interleaved run by run (scale: 1 run)",
-        "- Ratios in brackets are to `verify --engine uv` in the same runs. \"All\" CPU counts every process",
+        "- Ratios in brackets are to `verify --spawn uv` (libuv engine, uv_spawn) in the same runs. \"All\" CPU counts every process",
         "  of the run, fake docker included; \"own\" CPU leaves out the fake docker's (it accounts for itself).",
         "- Command: `benchmarks/run.sh` (see its header); each contender's exact command is below.",
         "- Ideal makespan: the larger of (sum of pull latencies / total concurrency) and the longest single pull.",
@@ -138,8 +138,10 @@ def main():
                 if not selected:
                     continue
                 marks = selected[0]["m"]["rss_at_kb"]
+                # A sample of 0 means the supervisor was already exiting when the mark was reached.
                 parts.append(f"Supervisor RSS by images done ({NAMES[contender]}): " + ", ".join(
-                    f"{int(mark):,}: {kb / 1024:.1f} MB" for mark, kb in sorted(marks.items(), key=lambda item: int(item[0]))))
+                    f"{int(mark):,}: {kb / 1024:.1f} MB" if kb else f"{int(mark):,}: not sampled (exiting)"
+                    for mark, kb in sorted(marks.items(), key=lambda item: int(item[0]))))
                 parts.append("")
         parts.append("")
     if ballast:

@@ -53,8 +53,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
     var engine: EngineKind = .uv
 
-    @Option(name: .long, help: "How the uv engine starts clients: uv (uv_spawn, fork) or posix (posix_spawn, vfork-like).")
-    var spawn: SpawnKind = .uv
+    @Option(name: .long, help: "How the uv engine starts clients: posix (posix_spawn, vfork-like) or uv (uv_spawn, fork; slower as workers grow).")
+    var spawn: SpawnKind = .posix
 
     func validate() throws {
         guard (processes ?? 1) >= 1 else { throw ValidationError("--processes must be at least 1") }

@@ -104,6 +104,33 @@ struct LifecycleTests {
     }
 
     @Test(arguments: engines)
+    func aWorkerDoesNotAccumulateDescriptorsOverManyClients(_ engine: String) throws {
+        // A Foundation.Process that is never waited for keeps its pipes: a leak of 2 or 3 descriptors
+        // per client. The worker is looked at after 5 images (15 clients) and again after 155 (465).
+        let good = { (range: ClosedRange<Int>) in range.map { "r.example.com/team/good-\($0):v1" } }
+        let list = (good(1...5) + ["r.example.com/team/slow-early:v1"] + good(6...155) + ["r.example.com/team/slow-late:v1"])
+            .joined(separator: "\n")
+        let scratch = VerifyRun.scratch()
+        var counts: [Int] = []
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "1", "-c", "1"], scratch: scratch,
+                                    environment: ["FAKE_DOCKER_SLOW": "2"], limit: 60) { process in
+            let log = scratch + "/state/calls.log"
+            for slow in ["slow-early", "slow-late"] {
+                #expect(eventually(50) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("pull r.example.com/team/\(slow):v1") })
+                for worker in children(of: process.processIdentifier) {
+                    counts.append((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(worker)/fd"))?.count ?? -1)
+                }
+            }
+        }
+        #expect(run.status == 0)
+        #expect(run.good.count == 157)
+        #expect(counts.count == 2)
+        if counts.count == 2 {
+            #expect(counts[0] > 0 && counts[1] <= counts[0] + 10, "worker descriptors after 15 and 465 clients: \(counts)")
+        }
+    }
+
+    @Test(arguments: engines)
     func workersThatKeepDyingMakeImagesWorkerCrashed(_ engine: String) throws {
         let list = "r.example.com/team/slow:v1\n"
         let scratch = VerifyRun.scratch()

@@ -48,11 +48,16 @@ struct TimeoutTests {
     }
 
     @Test(arguments: engines)
-    func manyHungPullsAllTimeOutTogether(_ engine: String) throws {
-        let list = (1...6).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
-        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "3", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)
+    func fortyHungPullsAllTimeOutOnTime(_ engine: String) throws {
+        // With blocking reads on Dispatch's global queues, a 2 s timeout once fired after 18 s with
+        // 10 to 40 hung children. Each of these must end within its timeout, grace and some slack.
+        let list = (1...40).map { "r.example.com/team/hang-\($0):v1" }.joined(separator: "\n")
+        let run = try VerifyRun.run(engine: engine, list: list, arguments: ["-p", "2", "-c", "20", "--timeout", "1", "--kill-grace", "0.5"], limit: 30)
         #expect(run.status == 1)
-        #expect(run.timeouts.count == 6)
+        #expect(run.timeouts.count == 40)
+        let durations = run.records.values.compactMap { $0["duration_ms"] as? Int }
+        #expect(durations.count == 40)
+        #expect(durations.allSatisfy { $0 < 4_000 }, "slowest: \(durations.max() ?? 0) ms")
         #expect(eventually(5) { run.hungProcesses.allSatisfy { !isAlive($0) } })
     }
 }

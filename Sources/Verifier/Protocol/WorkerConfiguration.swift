@@ -30,7 +30,7 @@ public enum EngineKind: String, Codable, Sendable, CaseIterable {
     case dispatch
 }
 
-/// How the libuv engine starts its clients.
+/// How the libuv engine starts its clients. benchmarks/RESULTS.md made `posix` the default.
 public enum SpawnKind: String, Codable, Sendable, CaseIterable {
     /// `uv_spawn`: fork and exec, whose cost grows with the worker's memory.
     case uv

@@ -7,7 +7,7 @@ public struct RunConfiguration: Sendable {
     /// The engine the workers run.
     public var engine: EngineKind = .uv
     /// How the libuv engine starts clients.
-    public var spawn: SpawnKind = .uv
+    public var spawn: SpawnKind = .posix
     /// Worker processes.
     public var processes: Int
     /// Images in flight per worker.

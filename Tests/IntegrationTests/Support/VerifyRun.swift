@@ -108,7 +108,11 @@ let engines = ["uv", "posix", "dispatch"]
 
 /// The command-line arguments that select an engine variant.
 func engineArguments(_ engine: String) -> [String] {
-    engine == "posix" ? ["--engine", "uv", "--spawn", "posix"] : ["--engine", engine]
+    switch engine {
+    case "uv": ["--engine", "uv", "--spawn", "uv"]
+    case "posix": ["--engine", "uv", "--spawn", "posix"]
+    default: ["--engine", engine]
+    }
 }
 
 /// The digest the fake docker reports for `reference`: sha256 of the reference text.
