@@ -2,7 +2,7 @@
 # Runs every benchmark scenario for every contender, interleaved run by run, and prints a Markdown
 # table of medians (with ratios to verify --engine uv in the same run); writes benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh                                  everything: 5 runs each (about 40 min on 2 cores)
+#   benchmarks/run.sh                                  everything: 5 runs each (about 50 min on 2 cores)
 #   RUNS=3 SCENARIOS="overhead-40 straggler" benchmarks/run.sh
 #
 # Scenarios: overhead-10 overhead-40 latency straggler timeouts scale ballast.

@@ -7,5 +7,6 @@ public struct ReferenceError: Error, Equatable, Sendable, CustomStringConvertibl
         self.reason = reason
     }
 
+    /// The reason, as printed.
     public var description: String { reason }
 }

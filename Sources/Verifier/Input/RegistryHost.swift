@@ -1,5 +1,6 @@
 /// A registry address, `HOST` or `HOST:PORT`, as given to `--registry`.
 public struct RegistryHost: Hashable, Sendable, CustomStringConvertible {
+    /// The address as given, `HOST` or `HOST:PORT`.
     public let description: String
 
     /// Validates `text` against the domain part of Docker's reference grammar.

@@ -9,6 +9,7 @@ public struct CommandOutcome: Sendable {
     /// The end of the client's stderr.
     public var stderr: TailBuffer
 
+    /// An outcome; `exitCode` or `signal` is set, not both.
     public init(exitCode: Int32?, signal: Int32?, stdout: TailBuffer, stderr: TailBuffer) {
         self.exitCode = exitCode
         self.signal = signal

@@ -26,6 +26,7 @@ public struct ImagePipeline: Sendable {
     public private(set) var step: PipelineStep = .pull
     private var digest: String?
 
+    /// The steps for pulling `reference`; with `keep`, the image is not removed afterwards.
     public init(reference: ImageReference, keep: Bool) {
         self.reference = reference
         self.keep = keep

@@ -11,6 +11,7 @@ public struct TailBuffer: Sendable {
     /// The default limit for a client's stdout or stderr: 64 KiB.
     public static let defaultLimit = 64 * 1024
 
+    /// An empty buffer that keeps at most `limit` bytes.
     public init(limit: Int = TailBuffer.defaultLimit) {
         self.limit = limit
     }

@@ -16,8 +16,9 @@ public struct ImageRecord: Encodable, Sendable {
     public var worker: Int?
     /// How many times the image was handed to a worker (2 after a worker crash).
     public var attempts: Int
-    /// RFC 3339 time stamps, UTC, with milliseconds.
+    /// When the first step started: RFC 3339, UTC, with milliseconds.
     public var startedAt: String
+    /// When the last step ended: RFC 3339, UTC, with milliseconds.
     public var finishedAt: String
 
     enum CodingKeys: String, CodingKey {

@@ -25,6 +25,7 @@ public struct RunSummary: Sendable {
     /// When the run started.
     public let startedAt = Date()
 
+    /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
     public init(total: Int, duplicates: [ImageList.Duplicate]) {
         self.total = total
         self.duplicates = duplicates

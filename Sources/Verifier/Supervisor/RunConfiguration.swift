@@ -29,6 +29,7 @@ public struct RunConfiguration: Sendable {
     /// Seconds between progress lines on stderr.
     public var progressIntervalSeconds: Double = 5
 
+    /// The defaults for verifying the list at `listPath` with `processes` workers.
     public init(listPath: String, processes: Int) {
         self.listPath = listPath
         self.processes = processes

@@ -14,6 +14,7 @@ public struct SystemError: Error, Sendable, CustomStringConvertible {
         self.code = code
     }
 
+    /// `operation: reason`, for example `open /x: Permission denied`.
     public var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
 

@@ -23,6 +23,7 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     /// The event loop could not do something it must.
     case eventLoop(String)
 
+    /// The one-line message printed after `verify: error: `.
     public var description: String {
         switch self {
         case .invalidOption(let flag, let reason):
