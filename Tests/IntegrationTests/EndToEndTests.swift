@@ -32,20 +32,14 @@ struct EndToEndTests {
         return digests
     }
 
+    /// The sandbox's Docker engine, where it is not the default one.
+    static func dockerHost(_ env: [String: String]) -> [String: String] {
+        guard let host = env["DOCKER_HOST"], !host.isEmpty else { return [:] }
+        return ["DOCKER_HOST": host]
+    }
+
     static func run(_ arguments: [String], environment env: [String: String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        if let host = env["DOCKER_HOST"], !host.isEmpty { environment["DOCKER_HOST"] = host }
-        process.environment = environment
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try execute(VerifyRun.executable, arguments, environment: dockerHost(env))
     }
 
     @Test(arguments: engines)
@@ -97,14 +91,7 @@ struct EndToEndTests {
     }
 
     func imageIsPresent(_ reference: String, _ env: [String: String]) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "docker image inspect \"$1\" >/dev/null 2>&1", "sh", reference]
-        var environment = ProcessInfo.processInfo.environment
-        if let host = env["DOCKER_HOST"], !host.isEmpty { environment["DOCKER_HOST"] = host }
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        try execute("/bin/sh", ["-c", "docker image inspect \"$1\" >/dev/null 2>&1", "sh", reference],
+                    environment: Self.dockerHost(env)).status == 0
     }
 }

@@ -34,16 +34,9 @@ struct EnvironmentErrorTests {
     }
 
     @Test func anUnreadableListIsAnError() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
-        process.arguments = ["/nonexistent/images.txt", "-o", VerifyRun.scratch()]
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(text == "verify: error: cannot read the image list /nonexistent/images.txt: No such file or directory\n")
+        let result = try execute(VerifyRun.executable, ["/nonexistent/images.txt", "-o", VerifyRun.scratch()])
+        #expect(result.status == 2)
+        #expect(result.stderr == "verify: error: cannot read the image list /nonexistent/images.txt: No such file or directory\n")
     }
 
     @Test(arguments: engines)
@@ -65,18 +58,12 @@ struct EnvironmentErrorTests {
     func aFileLimitTooLowForTheWindowIsAnError(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
         try "r.example.com/team/good:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1"] + engineArguments(engine)
-        process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
-        #expect(text == "verify: error: this concurrency needs about 666 open files, but the hard limit (ulimit -Hn) is 64; lower --concurrency or raise the limit\n")
+        let result = try execute("/bin/bash", ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
+                                               "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "100", "-p", "1"]
+                                               + engineArguments(engine),
+                                 environment: ["FAKE_DOCKER_STATE": scratch + "/state"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "verify: error: this concurrency needs about 666 open files, but the hard limit (ulimit -Hn) is 64; lower --concurrency or raise the limit\n")
     }
 
     @Test(arguments: engines)
@@ -84,16 +71,11 @@ struct EnvironmentErrorTests {
         let scratch = VerifyRun.scratch()
         let list = (1...30).map { "r.example.com/team/slow-\($0):v1" }.joined(separator: "\n")
         try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
-                             "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1", "--progress-interval", "0"]
-                             + engineArguments(engine)
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "1"]) { $1 }
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try execute("/bin/bash", ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", VerifyRun.executable, scratch + "/images.txt",
+                                               "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "-c", "30", "-p", "1",
+                                               "--progress-interval", "0"] + engineArguments(engine),
+                                 environment: ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "1"])
+        #expect(result.status == 0, "\(result.stderr)")
         let good = try String(contentsOfFile: scratch + "/out/good_image.txt", encoding: .utf8)
         #expect(good.split(separator: "\n").count == 30)
     }

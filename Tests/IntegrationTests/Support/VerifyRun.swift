@@ -115,6 +115,22 @@ func engineArguments(_ engine: String) -> [String] {
     }
 }
 
+/// Runs `executable` with `arguments`, and `environment` added to this process's; reads its stderr
+/// to the end and returns it with the exit status.
+func execute(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let stderr = Pipe()
+    process.standardError = stderr
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 /// The digest the fake docker reports for `reference`: sha256 of the reference text.
 func fakeDigest(_ reference: String) throws -> String {
     let process = Process()
