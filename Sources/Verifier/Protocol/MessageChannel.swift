@@ -16,7 +16,7 @@ final class MessageChannel<Incoming: ChannelMessage, Outgoing: ChannelMessage> {
     }
 
     func send(_ message: Outgoing) {
-        pipe.write(MessageFramer<Incoming>.bytes(of: message))
+        pipe.write(message.framed)
     }
 
     func close() {

@@ -1,5 +1,4 @@
-/// Turns a byte stream into messages, one a line, and messages into lines. Both engines' channels
-/// and the supervisor's use it.
+/// Turns a byte stream into messages, one a line. Both engines' channels and the supervisor's use it.
 struct MessageFramer<Incoming: ChannelMessage> {
     private var pending: [UInt8] = []
 
@@ -18,10 +17,5 @@ struct MessageFramer<Incoming: ChannelMessage> {
             }
             return message
         }
-    }
-
-    /// `message` as bytes, newline included.
-    static func bytes(of message: some ChannelMessage) -> [UInt8] {
-        Array((message.line + "\n").utf8)
     }
 }

@@ -12,6 +12,11 @@ protocol ChannelMessage: Sendable {
     init?(line: Substring)
 }
 
+extension ChannelMessage {
+    /// The message as it goes on the channel: its line and a newline.
+    var framed: [UInt8] { Array((line + "\n").utf8) }
+}
+
 /// What the supervisor tells a worker.
 enum SupervisorMessage: ChannelMessage, Equatable {
     /// Verify this image. `id` identifies it in the worker's replies.

@@ -4,7 +4,7 @@ import Testing
 struct MessageTests {
     static func roundTrip<M: ChannelMessage & Equatable>(_ messages: [M]) -> [M] {
         var framer = MessageFramer<M>()
-        let bytes = messages.flatMap { MessageFramer<M>.bytes(of: $0) }
+        let bytes = messages.flatMap(\.framed)
         // Deliver in awkward pieces: a message may arrive split anywhere.
         var received: [M] = []
         for chunk in stride(from: 0, to: bytes.count, by: 7).map({ bytes[$0..<min($0 + 7, bytes.count)] }) {

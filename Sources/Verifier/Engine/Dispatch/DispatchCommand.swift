@@ -23,7 +23,7 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
     private let timers: DispatchQueue
     private let drainSeconds: Double
     private var capture = CommandCapture()
-    private var drainTimer: DispatchSourceTimer?
+    private var drainTimer: DispatchTimer?
     private var exitWatch: DispatchSourceRead?
     private var completion: ((CommandOutcome) -> Void)?
 
@@ -126,15 +126,11 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         case .finished(let outcome): finish(outcome)
         case .alreadyKnown: break
         case .awaitingStreams:
-            let timer = DispatchSource.makeTimerSource(queue: timers)
-            timer.schedule(deadline: .now() + drainSeconds)
-            timer.setEventHandler { [self] in
+            drainTimer = DispatchTimer(after: drainSeconds, on: timers, delivering: { [self] in
                 // Something in the group still holds a pipe: end it, and report what arrived.
                 Posix.signalGroup(processGroup, SIGKILL)
-                queue.async { if let outcome = self.capture.drainExpired() { self.finish(outcome) } }
-            }
-            timer.resume()
-            drainTimer = timer
+                if let outcome = capture.drainExpired() { finish(outcome) }
+            }, to: queue)
         }
     }
 

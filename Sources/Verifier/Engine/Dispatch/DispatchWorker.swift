@@ -13,6 +13,7 @@ final class DispatchWorker: @unchecked Sendable {
     private let writes = DispatchQueue(label: "verify.dispatch.channel")
     private var core: WorkerCore<DispatchBackend>!
     private var framer = MessageFramer<SupervisorMessage>()
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var sources: [any DispatchSourceProtocol] = []
 
     init(configuration: WorkerConfiguration) throws(VerifyError) {
@@ -20,7 +21,7 @@ final class DispatchWorker: @unchecked Sendable {
         core = WorkerCore(configuration: configuration,
                           backend: DispatchBackend(client: configuration.client, drainSeconds: configuration.drainSeconds, queue: queue),
                           send: { message in
-                              let line = MessageFramer<SupervisorMessage>.bytes(of: message)
+                              let line = message.framed
                               // A supervisor that is gone is noticed by the reader (end of file).
                               writes.async { try? Posix.writeAll(WorkerProcess.channelDescriptor, line, describing: "the supervisor channel") }
                           })
@@ -37,8 +38,7 @@ final class DispatchWorker: @unchecked Sendable {
     }
 
     private func readChannel() {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let count = buffer.withUnsafeMutableBytes { read(WorkerProcess.channelDescriptor, $0.baseAddress, $0.count) }
+        let count = readBuffer.withUnsafeMutableBytes { read(WorkerProcess.channelDescriptor, $0.baseAddress, $0.count) }
         if count < 0 && (errno == EINTR || errno == EAGAIN) { return }
         guard count > 0 else {
             // End of file: the supervisor is done with us, or gone.
@@ -46,7 +46,7 @@ final class DispatchWorker: @unchecked Sendable {
             writes.sync {}
             exit(0)
         }
-        buffer.withUnsafeBytes { bytes in
+        readBuffer.withUnsafeBytes { bytes in
             framer.messages(appending: UnsafeRawBufferPointer(rebasing: bytes[..<count])).forEach(core.handle)
         }
     }
