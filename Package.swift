@@ -1,12 +1,11 @@
 // swift-tools-version:6.0
+// verify is Linux-only: it is built on libuv, posix_spawn, pidfds, prctl and /proc.
 import PackageDescription
 
 let package = Package(
     name: "verify",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "verify", targets: ["verify"]),
-        .library(name: "Verifier", targets: ["Verifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,8 +17,11 @@ let package = Package(
             providers: [.apt(["libuv1-dev"])]
         ),
         .target(
+            name: "CVerifyLinux"
+        ),
+        .target(
             name: "Verifier",
-            dependencies: ["CLibUV"]
+            dependencies: ["CLibUV", "CVerifyLinux"]
         ),
         .executableTarget(
             name: "verify",

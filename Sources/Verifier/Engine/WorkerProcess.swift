@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibUV
 import Foundation
 
 /// The hidden worker mode of the `verify` executable: the supervisor starts the same binary again
@@ -48,12 +47,14 @@ public enum WorkerProcess {
 
     /// Makes sure this worker dies with its supervisor, and has its channel.
     private static func attach(to configuration: WorkerConfiguration) throws(VerifyError) {
-        verify_set_parent_death_signal(SIGTERM)
+        do { try Posix.setParentDeathSignal(SIGTERM) } catch {
+            throw .workersFailing("worker \(configuration.index): \(error)")
+        }
         guard getppid() == configuration.supervisorPID else {
             throw .workersFailing("worker \(configuration.index) started after its supervisor ended")
         }
         // ProcessSetup has made it close-on-exec, like every inherited descriptor.
-        guard fcntl(channelDescriptor, F_GETFD) != -1 else {
+        guard (try? Posix.getFlags(channelDescriptor, F_GETFD)) != nil else {
             throw .workersFailing("worker \(configuration.index) has no channel on descriptor \(channelDescriptor); it is started by verify itself")
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibUV
+import CVerifyLinux
 
 /// Starting a child with `posix_spawn`, for the libuv engine's `--spawn posix` path. The child's
 /// stdout and stderr come back as two ``UVPipe``s; its exit comes from a ``ChildReaper``.
@@ -9,31 +9,32 @@ enum PosixSpawn {
     /// Starts `executable` with `arguments` (`arguments[0]` is the program name it sees) in a new
     /// session; returns its PID (also its process group) and the read ends of its stdout and stderr.
     static func start(loop: UVLoop, executable: String, arguments: [String]) throws(VerifyError) -> (pid: Int32, stdout: UVPipe, stderr: UVPipe) {
-        var output: [Int32] = [-1, -1]
-        var errors: [Int32] = [-1, -1]
-        guard verify_pipe_cloexec(&output) == 0 else { throw .cannotStart(program: executable, reason: SystemError("pipe2").description) }
-        guard verify_pipe_cloexec(&errors) == 0 else {
-            output.forEach { close($0) }
-            throw .cannotStart(program: executable, reason: SystemError("pipe2").description)
+        let output: (read: Int32, write: Int32)
+        let errors: (read: Int32, write: Int32)
+        do { output = try Posix.pipe() } catch { throw .cannotStart(program: executable, reason: error.description) }
+        do { errors = try Posix.pipe() } catch {
+            close(output.read)
+            close(output.write)
+            throw .cannotStart(program: executable, reason: error.description)
         }
         var argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let status = argv.withUnsafeMutableBufferPointer { argv in
-            verify_spawn(executable, argv.baseAddress, output[1], errors[1], &pid)
+            verify_spawn(executable, argv.baseAddress, output.write, errors.write, &pid)
         }
-        close(output[1])
-        close(errors[1])
+        close(output.write)
+        close(errors.write)
         guard status == 0 else {
-            close(output[0])
-            close(errors[0])
+            close(output.read)
+            close(errors.read)
             throw .cannotStart(program: executable, reason: String(cString: strerror(status)))
         }
         let stdout = UVPipe(loop: loop)
         let stderr = UVPipe(loop: loop)
         do {
-            try stdout.open(descriptor: output[0])
-            try stderr.open(descriptor: errors[0])
+            try stdout.open(descriptor: output.read)
+            try stderr.open(descriptor: errors.read)
         } catch {
             stdout.close()
             stderr.close()
@@ -48,7 +49,7 @@ enum PosixSpawn {
 /// that collects every exited child with `waitpid` and tells whoever registered it. Such a worker
 /// never calls `uv_spawn`, so libuv reaps nothing there.
 final class ChildReaper {
-    private var waiting: [Int32: (UVProcess.Termination) -> Void] = [:]
+    private var waiting: [Int32: (Termination) -> Void] = [:]
     private var watcher: UVSignal?
 
     init(loop: UVLoop) {
@@ -57,17 +58,12 @@ final class ChildReaper {
 
     /// Calls `onExit` when child `pid` has exited. Call it right after the spawn: SIGCHLD is
     /// handled on a later turn of the loop, so the registration always comes first.
-    func register(_ pid: Int32, onExit: @escaping (UVProcess.Termination) -> Void) {
+    func register(_ pid: Int32, onExit: @escaping (Termination) -> Void) {
         waiting[pid] = onExit
     }
 
     private func reap() {
-        while true {
-            var status: Int32 = 0
-            let pid = waitpid(-1, &status, WNOHANG)
-            if pid <= 0 { return }
-            let signal = status & 0x7f
-            let termination = UVProcess.Termination(status: signal == 0 ? Int64((status >> 8) & 0xff) : 0, signal: signal)
+        while let (pid, termination) = Posix.reap() {
             waiting.removeValue(forKey: pid)?(termination)
         }
     }

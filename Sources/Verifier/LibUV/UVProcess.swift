@@ -7,14 +7,6 @@ import CLibUV
 ///
 /// libuv reaps it; ``close()`` it only after its exit callback has run.
 final class UVProcess: UVHandle {
-    /// How the child ended.
-    struct Termination {
-        /// The exit status; meaningful when `signal` is 0.
-        let status: Int64
-        /// The signal that killed it, or 0.
-        let signal: Int32
-    }
-
     /// What one of the child's descriptors is connected to.
     enum Stdio {
         /// `/dev/null`.

@@ -21,7 +21,7 @@ struct CommandCapture {
 
     private var stdout = TailBuffer()
     private var stderr = TailBuffer()
-    private var exit: (code: Int32?, signal: Int32?)?
+    private var exit: Termination?
     private var openStreams = 2
     private var isFinished = false
 
@@ -32,10 +32,10 @@ struct CommandCapture {
         }
     }
 
-    /// Records that the command exited with `code`, or was killed by `signal`.
-    mutating func exited(code: Int32?, signal: Int32?) -> AfterExit {
+    /// Records how the command ended.
+    mutating func exited(_ termination: Termination) -> AfterExit {
         guard exit == nil else { return .alreadyKnown }
-        exit = (code, signal)
+        exit = termination
         return outcomeIfComplete().map(AfterExit.finished) ?? .awaitingStreams
     }
 
@@ -54,6 +54,6 @@ struct CommandCapture {
     private mutating func outcomeIfComplete() -> CommandOutcome? {
         guard !isFinished, openStreams <= 0, let exit else { return nil }
         isFinished = true
-        return CommandOutcome(exitCode: exit.code, signal: exit.signal, stdout: stdout, stderr: stderr)
+        return CommandOutcome(termination: exit, stdout: stdout, stderr: stderr)
     }
 }

@@ -85,7 +85,7 @@ final class Supervisor {
             timeoutSeconds: configuration.timeoutSeconds, killGraceSeconds: configuration.killGraceSeconds,
             drainSeconds: configuration.drainSeconds, keep: configuration.keep, supervisorPID: getpid())
         let pipe = UVPipe(loop: loop)
-        var exited: ((UVProcess.Termination) -> Void)?
+        var exited: ((Termination) -> Void)?
         let process: UVProcess
         do {
             let encoded = String(decoding: try JSONEncoder().encode(worker), as: UTF8.self)

@@ -38,8 +38,7 @@ public enum Verification {
             return .completed(summary)
         }
         let client = try ClientLocator.locate(configuration.client)
-        try FileDescriptorLimit.ensure(FileDescriptorLimit.neededByWorker(concurrency: configuration.concurrency)
-            + UInt64(2 * configuration.processes))
+        try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
         let supervisor = try Supervisor(configuration: configuration, client: client, jobs: jobs, writer: writer, summary: summary)
         for record in invalid { try supervisor.record(record) }
         return supervisor.run()

@@ -13,7 +13,7 @@ final class WorkerHandle {
     /// The process group of each in-flight image's current client.
     var processGroups: [Int: Int32] = [:]
     /// How it ended, once it has.
-    var termination: UVProcess.Termination?
+    var termination: Termination?
     /// Whether its channel has reached end of file.
     var channelEnded = false
 
@@ -30,8 +30,6 @@ final class WorkerHandle {
 
     /// How it ended, in words.
     var endedHow: String {
-        guard let termination else { return "still running" }
-        if termination.signal != 0 { return "killed by signal \(termination.signal)" }
-        return "exited with status \(termination.status)"
+        termination?.description ?? "still running"
     }
 }

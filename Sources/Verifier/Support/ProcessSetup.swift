@@ -37,7 +37,8 @@ enum ProcessSetup {
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard let fd = Int32(name), fd > STDERR_FILENO, fd != own else { continue }
-            _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
+            guard let flags = try? Posix.getFlags(fd, F_GETFD) else { continue }
+            try? Posix.setFlags(fd, F_SETFD, flags | FD_CLOEXEC)
         }
     }
 }

@@ -7,7 +7,7 @@ struct CommandCaptureTests {
     @Test func waitsForBothStreamsAfterTheExit() {
         var capture = CommandCapture()
         Array("pulled\n".utf8).withUnsafeBytes { capture.append($0, to: .stdout) }
-        guard case .awaitingStreams = capture.exited(code: 0, signal: nil) else {
+        guard case .awaitingStreams = capture.exited(.exited(0)) else {
             Issue.record("finished before its streams ended")
             return
         }
@@ -21,7 +21,7 @@ struct CommandCaptureTests {
         var capture = CommandCapture()
         #expect(capture.streamEnded() == nil)
         #expect(capture.streamEnded() == nil, "no outcome before the exit")
-        guard case .finished(let outcome) = capture.exited(code: nil, signal: 9) else {
+        guard case .finished(let outcome) = capture.exited(.signaled(9)) else {
             Issue.record("not finished at the exit")
             return
         }
@@ -32,7 +32,7 @@ struct CommandCaptureTests {
     @Test func theDrainFinishesAnExitedCommandWithAStreamStillOpen() {
         var capture = CommandCapture()
         Array("partial".utf8).withUnsafeBytes { capture.append($0, to: .stderr) }
-        _ = capture.exited(code: 1, signal: nil)
+        _ = capture.exited(.exited(1))
         _ = capture.streamEnded()
         let outcome = capture.drainExpired()
         #expect(outcome?.exitCode == 1)
@@ -42,8 +42,8 @@ struct CommandCaptureTests {
 
     @Test func aSecondReportOfTheExitChangesNothing() {
         var capture = CommandCapture()
-        _ = capture.exited(code: 0, signal: nil)
-        guard case .alreadyKnown = capture.exited(code: nil, signal: 15) else {
+        _ = capture.exited(.exited(0))
+        guard case .alreadyKnown = capture.exited(.signaled(15)) else {
             Issue.record("the second report was taken")
             return
         }

@@ -9,7 +9,7 @@ struct ImagePipelineTests {
         var err = TailBuffer()
         Array(stdout.utf8).withUnsafeBytes { out.append($0) }
         Array(stderr.utf8).withUnsafeBytes { err.append($0) }
-        return CommandOutcome(exitCode: exit, signal: signal, stdout: out, stderr: err)
+        return CommandOutcome(termination: signal.map(Termination.signaled) ?? .exited(exit ?? 0), stdout: out, stderr: err)
     }
 
     static func pipeline(_ reference: String, keep: Bool = false) throws -> ImagePipeline {

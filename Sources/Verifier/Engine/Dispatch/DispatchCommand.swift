@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CLibUV
 import Foundation
 
 /// One client command started with Foundation.Process, its output read with DispatchIO, and
@@ -42,12 +41,12 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         process.standardError = errors
         // terminationHandler runs on a thread of Foundation's own; hop to the engine's queue.
         process.terminationHandler = { [self] process in
-            let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-            let exitCode = signal == nil ? process.terminationStatus : nil
+            let termination: Termination = process.terminationReason == .uncaughtSignal
+                ? .signaled(process.terminationStatus) : .exited(process.terminationStatus)
             queue.async {
                 // Without waitUntilExit() a Process and its pipes are never released; it returns at once now.
                 self.process.waitUntilExit()
-                self.exited(exitCode: exitCode, signal: signal)
+                self.exited(termination)
             }
         }
         do { try Self.withNoSignalsBlocked { try process.run() } } catch {
@@ -98,17 +97,17 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
     /// (Linux before 5.3) Foundation's report is all there is.
     private func watchExit() {
         let pid = processGroup
-        let pidfd = verify_pidfd_open(pid)
-        guard pidfd >= 0 else { return }
+        guard let pidfd = try? Posix.pidfd(pid) else { return }
         let watch = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
         watch.setEventHandler { [self] in
-            var exitCode: Int32 = 0
-            var signal: Int32 = 0
-            let peeked = verify_peek_exit(pid, &exitCode, &signal)
-            if peeked == 0 { return }
-            stopWatchingExit()
-            // -1: Foundation has reaped it already, and its report is on the way.
-            if peeked == 1 { exited(exitCode: signal == 0 ? exitCode : nil, signal: signal == 0 ? nil : signal) }
+            do {
+                // nil: still running (a spurious wake-up).
+                guard let termination = try Posix.peekExit(pid) else { return }
+                exited(termination)
+            } catch {
+                // Reaped by Foundation already, whose report is on the way.
+                stopWatchingExit()
+            }
         }
         watch.setCancelHandler { close(pidfd) }
         watch.resume()
@@ -120,9 +119,9 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         exitWatch = nil
     }
 
-    private func exited(exitCode: Int32?, signal: Int32?) {
+    private func exited(_ termination: Termination) {
         stopWatchingExit()
-        switch capture.exited(code: exitCode, signal: signal) {
+        switch capture.exited(termination) {
         case .finished(let outcome): finish(outcome)
         case .alreadyKnown: break
         case .awaitingStreams:

@@ -38,8 +38,13 @@ final class DispatchWorker: @unchecked Sendable {
     }
 
     private func readChannel() {
-        let count = readBuffer.withUnsafeMutableBytes { read(WorkerProcess.channelDescriptor, $0.baseAddress, $0.count) }
-        if count < 0 && (errno == EINTR || errno == EAGAIN) { return }
+        let count: Int
+        do throws(SystemError) {
+            count = try Posix.read(WorkerProcess.channelDescriptor, into: &readBuffer, describing: "the supervisor channel")
+        } catch {
+            if error.code == EAGAIN { return }
+            count = 0
+        }
         guard count > 0 else {
             // End of file: the supervisor is done with us, or gone.
             guard core.isIdle else { abandon() }

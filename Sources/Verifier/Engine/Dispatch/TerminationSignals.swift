@@ -15,15 +15,12 @@ enum TerminationSignals {
 
     /// Calls `action` on `queue` when SIGTERM or SIGHUP arrives. Keep the returned source.
     static func watch(on queue: DispatchQueue, _ action: @escaping () -> Void) -> DispatchSourceRead {
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { preconditionFailure("pipe: \(errno)") }
-        // No client has been started yet, so nothing can inherit these before they are marked.
-        for end in ends {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+        guard let ends = try? Posix.pipe() else { preconditionFailure("no descriptor left for a pipe at worker start") }
+        for end in [ends.read, ends.write] {
+            try? Posix.setFlags(end, F_SETFL, (try? Posix.getFlags(end, F_GETFL)).map { $0 | O_NONBLOCK } ?? O_NONBLOCK)
         }
-        writeEnd = ends[1]
-        let source = DispatchSource.makeReadSource(fileDescriptor: ends[0], queue: queue)
+        writeEnd = ends.write
+        let source = DispatchSource.makeReadSource(fileDescriptor: ends.read, queue: queue)
         source.setEventHandler(handler: action)
         source.resume()
         signal(SIGINT) { _ in }

@@ -34,7 +34,7 @@ final class ChildCommand {
         self.loop = loop
         self.drainMilliseconds = drainMilliseconds
         self.completion = completion
-        var exited: ((UVProcess.Termination) -> Void)?
+        var exited: ((Termination) -> Void)?
         switch spawn {
         case .libuv:
             let output = UVPipe(loop: loop)
@@ -72,11 +72,9 @@ final class ChildCommand {
         Posix.signalGroup(processGroup, signal)
     }
 
-    private func exited(_ termination: UVProcess.Termination) {
+    private func exited(_ termination: Termination) {
         process?.close()
-        let killed = termination.signal != 0
-        switch capture.exited(code: killed ? nil : Int32(truncatingIfNeeded: termination.status),
-                              signal: killed ? termination.signal : nil) {
+        switch capture.exited(termination) {
         case .finished(let outcome): finish(outcome)
         case .alreadyKnown: break
         case .awaitingStreams:

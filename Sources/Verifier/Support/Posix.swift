@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CVerifyLinux
+
+/// The system calls verify makes outside libuv, in the style of swift-nio's `syscall` and
+/// swift-system's `valueOrErrno`: every call goes through ``call(_:_:)``, which reads errno first,
+/// retries EINTR, and throws a ``SystemError`` that names the operation.
+enum Posix {
+    /// Runs `body`, a call that returns -1 and sets errno on failure. errno is captured before
+    /// anything else runs (building the operation's name may allocate); EINTR is retried.
+    @inline(__always)
+    static func call<Result: FixedWidthInteger>(_ operation: @autoclosure () -> String, _ body: () -> Result) throws(SystemError) -> Result {
+        while true {
+            let result = body()
+            guard result == -1 else { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw SystemError(operation(), code: code)
+        }
+    }
+
+    // MARK: Files
+
+    /// Opens `path`, always close-on-exec.
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(SystemError) -> Int32 {
+        try call("open \(path)") { Glibc.open(path, flags | O_CLOEXEC, mode) }
+    }
+
+    /// Reads at most `buffer.count` bytes into the front of `buffer`; 0 at end of file.
+    static func read(_ fd: Int32, into buffer: inout [UInt8], describing what: @autoclosure () -> String) throws(SystemError) -> Int {
+        let count = buffer.count
+        return try buffer.withUnsafeMutableBytes { bytes in
+            Result { () throws(SystemError) in try call("read \(what())") { Glibc.read(fd, bytes.baseAddress, count) } }
+        }.get()
+    }
+
+    /// Writes all of `bytes`, retrying after short writes.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], describing what: @autoclosure () -> String) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            offset += try bytes.withUnsafeBytes { buffer in
+                Result { () throws(SystemError) in
+                    try call("write \(what())") { Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset) }
+                }
+            }.get()
+        }
+    }
+
+    /// Reads the whole file at `path`, or standard input for `-`.
+    static func readAll(_ path: String) throws(SystemError) -> [UInt8] {
+        let fd = path == "-" ? STDIN_FILENO : try open(path, flags: O_RDONLY)
+        defer { if fd != STDIN_FILENO { close(fd) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = try read(fd, into: &chunk, describing: path)
+            if count == 0 { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
+    /// What `fd` is.
+    static func fileStatus(_ fd: Int32, describing what: @autoclosure () -> String) throws(SystemError) -> stat {
+        var info = stat()
+        _ = try call("stat \(what())") { fstat(fd, &info) }
+        return info
+    }
+
+    /// What is at `path`, without following a symbolic link there; `nil` when nothing is.
+    static func linkStatus(_ path: String) throws(SystemError) -> stat? {
+        var info = stat()
+        do { _ = try call("stat \(path)") { lstat(path, &info) } } catch where error.code == ENOENT { return nil }
+        return info
+    }
+
+    /// Creates `path` and its missing parents, like `mkdir -p`.
+    static func makeDirectories(_ path: String) throws(SystemError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            do { _ = try call("create directory \(current)") { mkdir(current, 0o755) } } catch where error.code == EEXIST {}
+        }
+    }
+
+    /// The descriptor flags of `fd` (`F_GETFD`), or the status flags (`F_GETFL`).
+    static func getFlags(_ fd: Int32, _ command: Int32) throws(SystemError) -> Int32 {
+        try call("fcntl \(fd)") { fcntl(fd, command) }
+    }
+
+    /// Sets the descriptor flags of `fd` (`F_SETFD`), or the status flags (`F_SETFL`).
+    static func setFlags(_ fd: Int32, _ command: Int32, _ flags: Int32) throws(SystemError) {
+        _ = try call("fcntl \(fd)") { fcntl(fd, command, flags) }
+    }
+
+    /// A pipe whose both ends are close-on-exec: `(read, write)`.
+    static func pipe() throws(SystemError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        _ = try call("pipe2") { verify_pipe_cloexec(&ends) }
+        return (ends[0], ends[1])
+    }
+
+    // MARK: Processes
+
+    /// Sends `signal` to every process in the group `processGroup`; a group that is already gone is fine.
+    static func signalGroup(_ processGroup: Int32, _ signal: Int32) {
+        guard processGroup > 1 else { return }
+        signalProcess(-processGroup, signal)
+    }
+
+    /// Sends `signal` to process `pid`; a process that is already gone is fine.
+    static func signalProcess(_ pid: Int32, _ signal: Int32) {
+        guard pid != 0, pid != -1 else { return }
+        _ = try? call("kill \(pid)") { kill(pid, signal) }
+    }
+
+    /// Reaps one exited child: `pid` (or any child for -1) without waiting. `nil` when none has
+    /// exited, or there is no such child.
+    static func reap(_ pid: Int32 = -1) -> (pid: Int32, termination: Termination)? {
+        var status: Int32 = 0
+        guard let reaped = try? call("waitpid \(pid)", { waitpid(pid, &status, WNOHANG) }), reaped > 0 else { return nil }
+        return (reaped, Termination(waitStatus: status))
+    }
+
+    /// How child `pid` ended, without reaping it; `nil` while it runs.
+    ///
+    /// - Throws: ECHILD when it was reaped already (or is no child of this process).
+    static func peekExit(_ pid: Int32) throws(SystemError) -> Termination? {
+        var status: Int32 = 0
+        guard try call("waitid \(pid)", { verify_peek_exit(pid, &status) }) == 1 else { return nil }
+        return Termination(waitStatus: status)
+    }
+
+    /// Asks the kernel to send `signal` to this process when its parent exits.
+    static func setParentDeathSignal(_ signal: Int32) throws(SystemError) {
+        _ = try call("prctl PR_SET_PDEATHSIG") { verify_set_parent_death_signal(signal) }
+    }
+
+    /// Makes this process the reaper of its orphaned descendants.
+    static func becomeChildSubreaper() throws(SystemError) {
+        _ = try call("prctl PR_SET_CHILD_SUBREAPER") { verify_set_child_subreaper() }
+    }
+
+    /// A descriptor that becomes readable when `pid` exits.
+    static func pidfd(_ pid: Int32) throws(SystemError) -> Int32 {
+        try call("pidfd_open \(pid)") { verify_pidfd_open(pid) }
+    }
+
+    // MARK: Limits
+
+    /// The soft and hard limit of `resource`.
+    static func limit(_ resource: __rlimit_resource_t) throws(SystemError) -> rlimit {
+        var limit = rlimit()
+        _ = try call("getrlimit") { getrlimit(resource, &limit) }
+        return limit
+    }
+
+    /// Sets the limits of `resource`.
+    static func setLimit(_ resource: __rlimit_resource_t, _ limit: rlimit) throws(SystemError) {
+        var limit = limit
+        _ = try call("setrlimit") { setrlimit(resource, &limit) }
+    }
+}
