@@ -10,6 +10,9 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case clientNotFound(String)
     /// The output directory or a result file cannot be created or written.
     case outputNotWritable(SystemError)
+    /// A result file could not be written because its disk (or the file size limit) is full.
+    /// The record being written was taken back whole.
+    case outputFull(SystemError)
     /// The output directory already holds results and `--overwrite` was not given.
     case outputHoldsResults(path: String)
     /// The container daemon does not answer.
@@ -34,6 +37,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "container client \"\(name)\" not found; install docker or pass --docker PATH"
         case .outputNotWritable(let error):
             return "cannot write results: \(error)"
+        case .outputFull(let error):
+            return "disk full: \(error); the record being written was taken back, and the run stopped. Free space, then run again"
         case .outputHoldsResults(let path):
             return "\(path) already holds results; move it away, choose another --output-dir, or pass --overwrite"
         case .daemonUnavailable(let message):
