@@ -27,44 +27,41 @@ struct VerifyCommand: ParsableCommand {
     var processes: Int?
 
     @Option(name: [.short, .long], help: "Images in flight per worker process.")
-    var concurrency = 5
+    var concurrency = RunConfiguration.standard.concurrency
 
     @Option(name: [.short, .long], help: ArgumentHelp("Seconds each image may take, all steps together.", valueName: "seconds"))
-    var timeout: Double = 600
+    var timeout = RunConfiguration.standard.timeoutSeconds
 
     @Option(name: .long, help: ArgumentHelp("Seconds between SIGTERM and SIGKILL for a client that timed out.", valueName: "seconds"))
-    var killGrace: Double = 5
+    var killGrace = RunConfiguration.standard.killGraceSeconds
 
     @Option(name: .long, help: ArgumentHelp("Pull from this registry instead of the one each reference names.", valueName: "host[:port]"))
     var registry: String?
 
     @Option(name: .long, help: ArgumentHelp("The container client: a name on PATH, or a path.", valueName: "path"))
-    var docker = "docker"
+    var docker = RunConfiguration.standard.client
 
     @Flag(name: .long, help: "Leave pulled images on the daemon instead of removing them.")
     var keep = false
 
-    @Flag(name: .long, help: "Replace results already in the output directory.")
+    @Flag(name: .long, help: "Replace results already in the output directory (once the first new result is written).")
     var overwrite = false
 
     @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
-    var progressInterval: Double = 5
+    var progressInterval = RunConfiguration.standard.progressIntervalSeconds
 
     @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
-    var engine: EngineKind = .uv
+    var engine = RunConfiguration.standard.engine
 
     @Option(name: .long, help: "How the uv engine starts clients: posix (posix_spawn, vfork-like) or uv (uv_spawn, fork; slower as workers grow).")
-    var spawn: SpawnKind = .posix
+    var spawn = RunConfiguration.standard.spawn
 
     func validate() throws {
-        guard (processes ?? 1) >= 1 else { throw ValidationError("--processes must be at least 1") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard killGrace >= 0, killGrace.isFinite else { throw ValidationError("--kill-grace must be 0 or more seconds") }
-        guard progressInterval >= 0, progressInterval.isFinite else { throw ValidationError("--progress-interval must be 0 or more seconds") }
+        do { try configuration().validate() } catch { throw ValidationError(error.description) }
     }
 
-    func run() throws {
+    /// The run these options ask for.
+    private func configuration() throws(VerifyError) -> RunConfiguration {
         var configuration = RunConfiguration(listPath: imageList, processes: processes ?? ProcessInfo.processInfo.activeProcessorCount)
         configuration.outputDirectory = outputDirectory
         configuration.concurrency = concurrency
@@ -76,13 +73,17 @@ struct VerifyCommand: ParsableCommand {
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
-        do {
-            if let registry {
-                do { configuration.registry = try RegistryHost(parsing: registry) } catch {
-                    throw VerifyError.invalidOption(flag: "--registry", reason: error.reason)
-                }
+        if let registry {
+            do { configuration.registry = try RegistryHost(parsing: registry) } catch {
+                throw .invalidOption(flag: "--registry", reason: error.reason)
             }
-            let outcome = try Verification.run(configuration)
+        }
+        return configuration
+    }
+
+    func run() throws {
+        do {
+            let outcome = try Verification.run(try configuration())
             FileHandle.standardError.write(Data((outcome.summary.report() + "\n").utf8))
             throw ExitCode(outcome.exitStatus.rawValue)
         } catch let error as VerifyError {

@@ -7,6 +7,10 @@ let arguments = CommandLine.arguments.dropFirst()
 if arguments.first == WorkerProcess.flag {
     exit(WorkerProcess.main(arguments: Array(arguments.dropFirst())))
 }
+// The daemon check's client, bound to die with verify.
+if arguments.first == ParentBoundExec.flag {
+    exit(ParentBoundExec.main(arguments: Array(arguments.dropFirst())))
+}
 
 do {
     var command = try VerifyCommand.parseAsRoot()

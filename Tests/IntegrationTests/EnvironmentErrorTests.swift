@@ -82,9 +82,9 @@ struct EnvironmentErrorTests {
 
     @Test(arguments: [
         (["--engine", "threads"], "verify: error: The value 'threads' is invalid for '--engine <engine>'. Please provide one of 'uv' and 'dispatch'. (see verify --help)\n"),
-        (["--concurrency", "0"], "verify: error: --concurrency must be at least 1 (see verify --help)\n"),
-        (["--timeout=-3"], "verify: error: --timeout must be a positive number of seconds (see verify --help)\n"),
-        (["--registry", "http://new.example.com"], "verify: error: --registry: \"http://new.example.com\" is not a registry address (expected HOST or HOST:PORT, like registry.example.com:5000)\n"),
+        (["--concurrency", "0"], "verify: error: --concurrency: must be from 1 to 10000, not 0 (see verify --help)\n"),
+        (["--timeout=-3"], "verify: error: --timeout: must be from 0.001 to 604800 seconds, not -3 (see verify --help)\n"),
+        (["--registry", "http://new.example.com"], "verify: error: --registry: \"http://new.example.com\" is not a registry address (expected HOST or HOST:PORT, like registry.example.com:5000) (see verify --help)\n"),
         (["--processes", "many"], "verify: error: The value 'many' is invalid for '--processes <processes>' (see verify --help)\n"),
     ])
     func badOptionsAreOneLineAndExit2(_ arguments: [String], _ message: String) throws {

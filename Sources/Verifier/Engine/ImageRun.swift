@@ -8,6 +8,11 @@ import Foundation
 /// When the timeout fires, the running client's whole process group gets SIGTERM, and SIGKILL
 /// after the grace period. The image is finished only once that client has exited and its pipes
 /// are closed, so the window never holds more live clients than it admits.
+///
+/// A client is judged by when it exited, not by when this worker got round to it: if the worker
+/// was stopped (SIGSTOP, a laptop's sleep) past the deadline, a client that had already exited is
+/// not a timeout, and the time the worker slept past the deadline (at least the drain time) is
+/// given back to the image.
 final class ImageRun<Backend: EngineBackend> {
     let id: Int
     private let backend: Backend
@@ -17,6 +22,7 @@ final class ImageRun<Backend: EngineBackend> {
     private let startedAt = Date()
     private var command: Backend.Command?
     private var deadline: Backend.Timer?
+    private var deadlineAt = 0.0
     private var killTimer: Backend.Timer?
     private var timedOut = false
 
@@ -29,13 +35,18 @@ final class ImageRun<Backend: EngineBackend> {
     }
 
     func start() {
-        deadline = backend.schedule(after: configuration.timeoutSeconds) { [self] in timeoutFired() }
+        armDeadline(after: configuration.timeoutSeconds)
         runCurrentStep()
     }
 
     /// Kills the running client's process group at once; used when the worker shuts down.
     func kill() {
         command?.signalGroup(SIGKILL)
+    }
+
+    private func armDeadline(after seconds: Double) {
+        deadlineAt = MonotonicClock.seconds() + seconds
+        deadline = backend.schedule(after: seconds) { [self] in deadlineReached() }
     }
 
     private func runCurrentStep() {
@@ -61,7 +72,14 @@ final class ImageRun<Backend: EngineBackend> {
         }
     }
 
-    private func timeoutFired() {
+    private func deadlineReached() {
+        deadline = nil
+        if let command, Posix.hasExited(command.processGroup) {
+            // It exited before the worker noticed the deadline, and its end is on the way (within
+            // the drain time). The time the worker slept past the deadline was not the image's.
+            let overslept = MonotonicClock.seconds() - deadlineAt
+            return armDeadline(after: max(overslept, configuration.drainSeconds))
+        }
         timedOut = true
         command?.signalGroup(SIGTERM)
         killTimer = backend.schedule(after: configuration.killGraceSeconds) { [self] in

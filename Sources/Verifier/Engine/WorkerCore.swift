@@ -1,7 +1,8 @@
 import Foundation
 
 /// What every worker does, whichever engine runs it: keep the images the supervisor hands it in
-/// flight, and report each client's process group and each verdict back.
+/// flight, report each client's process group and each verdict back, and end the orphans that
+/// its clients leave behind (the worker is their subreaper).
 ///
 /// All calls happen on the engine's one serial context.
 final class WorkerCore<Backend: EngineBackend> {
@@ -9,6 +10,9 @@ final class WorkerCore<Backend: EngineBackend> {
     private let backend: Backend
     private let send: (WorkerMessage) -> Void
     private var runs: [Int: ImageRun<Backend>] = [:]
+    /// Each image's current client (its PID, which is also its process group).
+    private var clients: [Int: Int32] = [:]
+    private var orphans = OrphanLedger()
 
     /// `send` delivers a message to the supervisor.
     init(configuration: WorkerConfiguration, backend: Backend, send: @escaping (WorkerMessage) -> Void) {
@@ -34,18 +38,33 @@ final class WorkerCore<Backend: EngineBackend> {
         }
     }
 
-    /// Kills every running client's process group: the supervisor is gone or wants us gone.
+    /// Kills every running client's process group and every orphan: the supervisor is gone or
+    /// wants us gone.
     func killAll() {
         for run in runs.values { run.kill() }
+        endOrphans()
+    }
+
+    /// Kills and reaps every orphan left, whatever is in flight; for a worker about to exit.
+    func endOrphans() {
+        ChildProcesses.endAll(&orphans)
     }
 
     private var events: WorkerEvents {
         WorkerEvents(
-            childStarted: { [send] id, group in send(.childStarted(id: id, processGroup: group)) },
+            childStarted: { [self] id, group in
+                if let previous = clients[id] { orphans.clientCompleted(previous) }
+                clients[id] = group
+                orphans.clientStarted(group)
+                send(.childStarted(id: id, processGroup: group))
+            },
             finished: { [self] id, verdict, startedAt, finishedAt in
                 runs[id] = nil
+                if let client = clients.removeValue(forKey: id) { orphans.clientCompleted(client) }
+                orphans.imageFinished(id)
                 send(.finished(id: id, verdict: verdict, startedAt: startedAt.timeIntervalSince1970,
                                finishedAt: finishedAt.timeIntervalSince1970))
+                ChildProcesses.sweep(&orphans, inFlight: Set(runs.keys))
             })
     }
 }

@@ -45,9 +45,12 @@ public enum WorkerProcess {
     /// Keeps the benchmark ballast reachable, so that it is neither freed nor optimised away.
     nonisolated(unsafe) private static var ballast: UnsafeMutableRawPointer?
 
-    /// Makes sure this worker dies with its supervisor, and has its channel.
+    /// Makes sure this worker dies with its supervisor, reaps what its clients orphan, and has its channel.
     private static func attach(to configuration: WorkerConfiguration) throws(VerifyError) {
         do { try Posix.setParentDeathSignal(SIGTERM) } catch {
+            throw .workersFailing("worker \(configuration.index): \(error)")
+        }
+        do { try Posix.becomeChildSubreaper() } catch {
             throw .workersFailing("worker \(configuration.index): \(error)")
         }
         guard getppid() == configuration.supervisorPID else {

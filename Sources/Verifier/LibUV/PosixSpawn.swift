@@ -32,10 +32,14 @@ enum PosixSpawn {
         }
         let stdout = UVPipe(loop: loop)
         let stderr = UVPipe(loop: loop)
+        // A pipe owns its descriptor once open(descriptor:) was called, even when that failed.
+        var ownerless = [errors.read]
         do {
             try stdout.open(descriptor: output.read)
+            ownerless = []
             try stderr.open(descriptor: errors.read)
         } catch {
+            ownerless.forEach { close($0) }
             stdout.close()
             stderr.close()
             Posix.signalGroup(pid, SIGKILL)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLibUV
 
 /// A libuv pipe: one end of a child's stdio, or an inherited descriptor such as a worker's channel.
@@ -13,10 +16,15 @@ final class UVPipe: UVHandle {
 
     var stream: UnsafeMutablePointer<uv_stream_t> { typed(uv_stream_t.self) }
 
-    /// Takes over an open descriptor (which libuv makes non-blocking).
+    /// Takes over an open descriptor (which libuv makes non-blocking). The pipe owns it from now
+    /// on, whether this succeeds or not: when libuv refuses it, it is closed here, so that no
+    /// caller can leak it.
     func open(descriptor: Int32) throws(VerifyError) {
         let status = uv_pipe_open(typed(uv_pipe_t.self), descriptor)
-        guard status == 0 else { throw .eventLoop(UVStatus.message(status, "uv_pipe_open(\(descriptor))")) }
+        guard status == 0 else {
+            Glibc.close(descriptor)
+            throw .eventLoop(UVStatus.message(status, "uv_pipe_open(\(descriptor))"))
+        }
     }
 
     /// Delivers what arrives to `onBytes` (the buffer is valid only during the call), then calls

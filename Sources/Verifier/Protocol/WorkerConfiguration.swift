@@ -1,25 +1,37 @@
-/// Everything a worker process needs to know, handed to it on its command line.
-public struct WorkerConfiguration: Codable, Sendable {
+/// Everything a worker process needs to know, handed to it on its command line; derived from the
+/// run's ``RunConfiguration`` by one initialiser, never copied field by field elsewhere.
+struct WorkerConfiguration: Codable, Sendable {
     /// Which engine runs the images.
-    public var engine: EngineKind
+    var engine: EngineKind
     /// How the libuv engine starts clients.
-    public var spawn: SpawnKind
+    var spawn: SpawnKind
     /// The worker's number (1-based), as it appears in the result records.
-    public var index: Int
+    var index: Int
     /// The absolute path of the container client.
-    public var client: String
-    /// The most images in flight at once.
-    public var concurrency: Int
+    var client: String
     /// Seconds an image may take, all steps together.
-    public var timeoutSeconds: Double
+    var timeoutSeconds: Double
     /// Seconds between SIGTERM and SIGKILL for a client that timed out.
-    public var killGraceSeconds: Double
+    var killGraceSeconds: Double
     /// Seconds to wait for a client's pipes to close after it exited.
-    public var drainSeconds: Double
+    var drainSeconds: Double
     /// Whether pulled images stay on the daemon.
-    public var keep: Bool
+    var keep: Bool
     /// The supervisor's PID: a worker whose parent is no longer this exits at once.
-    public var supervisorPID: Int32
+    var supervisorPID: Int32
+
+    /// What worker `index` of `run` needs, with the client already located at `client`.
+    init(_ run: RunConfiguration, index: Int, client: String, supervisorPID: Int32) {
+        engine = run.engine
+        spawn = run.spawn
+        self.index = index
+        self.client = client
+        timeoutSeconds = run.timeoutSeconds
+        killGraceSeconds = run.killGraceSeconds
+        drainSeconds = run.drainSeconds
+        keep = run.keep
+        self.supervisorPID = supervisorPID
+    }
 }
 
 /// The two engines behind the same interface.

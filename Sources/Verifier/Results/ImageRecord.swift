@@ -20,6 +20,10 @@ public struct ImageRecord: Encodable, Sendable {
     public var startedAt: String
     /// When the last step ended: RFC 3339, UTC, with milliseconds.
     public var finishedAt: String
+    /// The list line whose verification this record shares, when both pull the same image
+    /// (`alpine:3` and `docker.io/library/alpine:3`, or two old registries merged by
+    /// `--registry`): that line was verified once, for both. `nil` for a line verified itself.
+    public var sameAs: String?
 
     enum CodingKeys: String, CodingKey {
         case reference, line, pulled, status, category, digest, message, step, signal, worker, attempts
@@ -29,11 +33,12 @@ public struct ImageRecord: Encodable, Sendable {
         case durationMs = "duration_ms"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case sameAs = "same_as"
     }
 
     /// Combines a verdict with where and when it was reached.
     public init(reference: String, line: Int, pulled: String?, verdict: Verdict,
-                worker: Int?, attempts: Int, startedAt: Date, finishedAt: Date) {
+                worker: Int?, attempts: Int, startedAt: Date, finishedAt: Date, sameAs: String? = nil) {
         self.reference = reference
         self.line = line
         self.pulled = pulled
@@ -43,6 +48,7 @@ public struct ImageRecord: Encodable, Sendable {
         self.attempts = attempts
         self.startedAt = RFC3339.string(from: startedAt)
         self.finishedAt = RFC3339.string(from: finishedAt)
+        self.sameAs = sameAs
     }
 
     /// Encodes every field, `null` included, so that every line has the same keys.
@@ -65,5 +71,6 @@ public struct ImageRecord: Encodable, Sendable {
         try container.encode(attempts, forKey: .attempts)
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(sameAs, forKey: .sameAs)
     }
 }

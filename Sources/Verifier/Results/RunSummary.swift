@@ -7,6 +7,8 @@ public struct RunSummary: Sendable {
     public let total: Int
     /// The list's repeated lines.
     public let duplicates: [ImageList.Duplicate]
+    /// Lines that pull the same image as an earlier line: verified once, recorded for each.
+    public let sharedPulls: [SharedPull]
     /// The messages of the invalid lines.
     public private(set) var invalidLines: [String] = []
     /// Records written so far, by status.
@@ -17,7 +19,8 @@ public struct RunSummary: Sendable {
     public private(set) var cleanupWarnings = 0
     /// The slowest images so far, slowest first.
     public private(set) var slowest: [(reference: String, durationMs: Int64)] = []
-    /// Images that were in flight when the run was interrupted.
+    /// Images started but not recorded when the run stopped: in flight, or finished when the disk
+    /// was full.
     public var interrupted = 0
     /// Images never started because the run was interrupted.
     public var notStarted = 0
@@ -25,10 +28,22 @@ public struct RunSummary: Sendable {
     /// When the run started.
     public let startedAt = Date()
 
-    /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
-    public init(total: Int, duplicates: [ImageList.Duplicate]) {
+    /// A line that pulls the same image as an earlier line.
+    public struct SharedPull: Sendable, Equatable {
+        /// Its line number and text.
+        public let line: Int
+        public let text: String
+        /// The earlier line, whose verification it shares.
+        public let firstLine: Int
+        public let firstText: String
+    }
+
+    /// A tally of `total` images to verify, with the list's `duplicates` and `sharedPulls`; the
+    /// clock starts now.
+    public init(total: Int, duplicates: [ImageList.Duplicate], sharedPulls: [SharedPull] = []) {
         self.total = total
         self.duplicates = duplicates
+        self.sharedPulls = sharedPulls
     }
 
     /// Seconds since the run started.
@@ -76,6 +91,11 @@ public struct RunSummary: Sendable {
             lines.append("  duplicates: \(duplicates.count) lines skipped")
             lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \($0.text)" }
             if duplicates.count > 10 { lines.append("    … and \(duplicates.count - 10) more") }
+        }
+        if !sharedPulls.isEmpty {
+            lines.append("  same image: \(sharedPulls.count) lines pull the same image as an earlier line; each was verified once, for both (same_as in results.jsonl)")
+            lines += sharedPulls.prefix(10).map { "    line \($0.line) \($0.text) = line \($0.firstLine) \($0.firstText)" }
+            if sharedPulls.count > 10 { lines.append("    … and \(sharedPulls.count - 10) more") }
         }
         if !invalidLines.isEmpty {
             lines.append("  invalid lines: \(invalidLines.count)")

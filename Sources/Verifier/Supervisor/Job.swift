@@ -1,11 +1,29 @@
 /// One valid image of the list, as the supervisor tracks it.
-struct Job {
+struct Job: Sendable, Equatable {
     /// The list line as written, trimmed.
     let text: String
     /// Its line number.
     let line: Int
     /// The reference to pull (after `--registry`).
     let pull: String
-    /// How many times it was handed to a worker.
-    var attempts = 0
+    /// What the daemon makes of `pull` (``ImageReference/pullKey``): two jobs with the same key
+    /// pull the same image, so one is verified and the other shares its verdict.
+    let pullKey: String
+}
+
+extension Job {
+    /// For each job that pulls the same image as an earlier one (the same ``pullKey``), the index
+    /// of the first such job in `jobs`.
+    static func sharing(_ jobs: [Job]) -> [Int: Int] {
+        var first: [String: Int] = [:]
+        var sharing: [Int: Int] = [:]
+        for (id, job) in jobs.enumerated() {
+            if let earlier = first[job.pullKey] {
+                sharing[id] = earlier
+            } else {
+                first[job.pullKey] = id
+            }
+        }
+        return sharing
+    }
 }

@@ -1,4 +1,6 @@
-/// What one run of `verify` is asked to do; the command line fills it in.
+/// What one run of `verify` is asked to do. Each value is defined here once: its default (the
+/// command line reads it from ``standard``), and its bounds (``validate()``), which keep every
+/// later conversion (to milliseconds, to descriptor counts) from overflowing.
 public struct RunConfiguration: Sendable {
     /// The image list's path, or `-` for standard input.
     public var listPath: String
@@ -26,12 +28,54 @@ public struct RunConfiguration: Sendable {
     public var keep = false
     /// Replace results already in the output directory.
     public var overwrite = false
-    /// Seconds between progress lines on stderr.
+    /// Seconds between progress lines on stderr; 0 for none.
     public var progressIntervalSeconds: Double = 5
 
     /// The defaults for verifying the list at `listPath` with `processes` workers.
     public init(listPath: String, processes: Int) {
         self.listPath = listPath
         self.processes = processes
+    }
+
+    /// The defaults, for the command line's help.
+    public static let standard = RunConfiguration(listPath: "-", processes: 1)
+
+    /// The accepted range of each value (README, Options).
+    public enum Bounds {
+        public static let processes = 1...1024
+        public static let concurrency = 1...10_000
+        /// One millisecond (libuv's timer resolution) to a week.
+        public static let timeoutSeconds = 0.001...604_800.0
+        public static let killGraceSeconds = 0.0...3600.0
+        public static let progressIntervalSeconds = 0.0...86_400.0
+    }
+
+    /// Checks every value against its ``Bounds``.
+    ///
+    /// - Throws: ``VerifyError/invalidOption(flag:reason:)`` naming the option and its range.
+    public func validate() throws(VerifyError) {
+        try Self.check(processes, in: Bounds.processes, flag: "--processes", unit: "")
+        try Self.check(concurrency, in: Bounds.concurrency, flag: "--concurrency", unit: "")
+        try Self.check(timeoutSeconds, in: Bounds.timeoutSeconds, flag: "--timeout", unit: " seconds")
+        try Self.check(killGraceSeconds, in: Bounds.killGraceSeconds, flag: "--kill-grace", unit: " seconds")
+        try Self.check(progressIntervalSeconds, in: Bounds.progressIntervalSeconds, flag: "--progress-interval", unit: " seconds")
+    }
+
+    /// Seconds the supervisor lets a worker hold one image before it counts the worker as hung:
+    /// the timeout, the kill grace and the drain time, and a margin of 5 s and a tenth of the
+    /// timeout for a loaded machine.
+    var supervisorDeadlineSeconds: Double {
+        timeoutSeconds + killGraceSeconds + drainSeconds + 5 + timeoutSeconds / 10
+    }
+
+    private static func check<Value: Comparable>(_ value: Value, in range: ClosedRange<Value>, flag: String, unit: String) throws(VerifyError) {
+        guard !range.contains(value) else { return }
+        throw .invalidOption(flag: flag, reason: "must be from \(format(range.lowerBound)) to \(format(range.upperBound))\(unit), not \(format(value))")
+    }
+
+    /// `600` rather than `600.0`; other values as Swift prints them (`1e+300`, `0.001`).
+    private static func format(_ value: some Comparable) -> String {
+        if let number = value as? Double, number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
+        return "\(value)"
     }
 }

@@ -4,12 +4,17 @@ import Glibc
 import Foundation
 
 /// Runs the worker processes, hands them images as their windows free up, collects their
-/// verdicts, and is the only writer of results.
+/// verdicts, and is the only writer of results. What to hand out, retry or give up on is decided
+/// by ``SupervisorPolicy``; this class does the I/O.
 ///
 /// Workers are this same executable started again in worker mode (never a bare fork), on one
-/// libuv loop shared with the supervisor's signals and timers; so libuv is the only reaper here.
+/// libuv loop shared with the supervisor's signals and timers. libuv reaps the workers and the
+/// daemon check; the supervisor is also a child subreaper, so the clients of a worker that died
+/// (and anything they started) are reparented to it, and it kills and reaps them.
 final class Supervisor {
     private enum State {
+        /// The daemon check runs.
+        case checking
         case running
         /// Every image has a result; the workers are being let go.
         case finishing
@@ -22,28 +27,29 @@ final class Supervisor {
     private let loop: UVLoop
     private let writer: ResultWriter
     private(set) var summary: RunSummary
-    private var jobs: [Job]
-    private var nextJob = 0
-    private var retries: [Int] = []
-    private var remaining: Int
+    private var policy: SupervisorPolicy
     private var workers: [Int: WorkerHandle] = [:]
-    private var state = State.running
-    private var crashesWithoutProgress = 0
+    private var state = State.checking
+    private var orphans = OrphanLedger()
+    /// Records of finished images that could not be written (the disk is full).
+    private var unwritten = 0
     private var timers: [UVTimer] = []
     private var signals: [UVSignal] = []
+    private var check: ChildCommand?
 
-    /// Prepares a run of `jobs`, and checks that the client's daemon answers.
-    ///
-    /// - Throws: ``VerifyError/daemonUnavailable(_:)`` when it does not.
+    /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
     init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
         self.configuration = configuration
         self.client = client
-        self.jobs = jobs
         self.writer = writer
         self.summary = summary
-        remaining = jobs.count
+        policy = SupervisorPolicy(jobs: jobs, concurrency: configuration.concurrency, processes: configuration.processes,
+                                  deadlineSeconds: configuration.supervisorDeadlineSeconds)
         loop = try UVLoop()
-        try checkDaemon()
+        do { try Posix.becomeChildSubreaper() } catch { throw .workersFailing("\(error)") }
+        for signum in [SIGINT, SIGTERM, SIGHUP] {
+            signals.append(UVSignal(loop: loop, signal: signum) { [self] in interrupt() })
+        }
     }
 
     /// Writes a record for an image that needs no worker (an invalid line).
@@ -52,11 +58,45 @@ final class Supervisor {
         summary.add(record)
     }
 
+    // MARK: Daemon check
+
+    /// Runs `docker version` once, so that an unreachable daemon is one clear error, not an error
+    /// for every image. The client is started bound to verify (``ParentBoundExec``), so even a
+    /// SIGKILLed verify leaves no hung check behind.
+    ///
+    /// - Returns: `false` when a signal interrupted the check (its client is killed).
+    /// - Throws: ``VerifyError/daemonUnavailable(_:)`` when the daemon does not answer in time.
+    func checkDaemon() throws(VerifyError) -> Bool {
+        let seconds = min(max(configuration.timeoutSeconds, 10), 60)
+        var outcome: CommandOutcome?
+        var timedOut = false
+        let timer = UVTimer(loop: loop)
+        check = try ChildCommand(loop: loop, executable: "/proc/self/exe",
+                                 arguments: ParentBoundExec.arguments(running: client, ["version", "--format", "{{.Server.Version}}"]),
+                                 drainMilliseconds: milliseconds(configuration.drainSeconds), spawn: .libuv) { result in
+            outcome = result
+            timer.close()
+        }
+        timer.schedule(after: milliseconds(seconds)) { [self] in
+            timedOut = true
+            check?.signalGroup(SIGKILL)
+        }
+        loop.run()
+        check = nil
+        if case .stopping = state { return false }
+        guard let outcome else { throw .eventLoop("\(client) version did not finish") }
+        if timedOut { throw .daemonUnavailable("\(client) version did not answer within \(seconds.formatted()) s") }
+        if !outcome.succeeded {
+            throw .daemonUnavailable(ImagePipeline.summary(of: outcome, command: "\(client) version"))
+        }
+        return true
+    }
+
+    // MARK: Running
+
     /// Verifies every job; returns once each has a result or the run was stopped.
     func run() -> RunOutcome {
-        for signum in [SIGINT, SIGTERM, SIGHUP] {
-            signals.append(UVSignal(loop: loop, signal: signum) { [self] in interrupt() })
-        }
+        if case .checking = state { state = .running }
         let interval = milliseconds(configuration.progressIntervalSeconds)
         if interval > 0 {
             let progress = UVTimer(loop: loop)
@@ -66,24 +106,25 @@ final class Supervisor {
             progress.unref()
             timers.append(progress)
         }
-        for index in 1...max(1, min(configuration.processes, jobs.count)) {
-            startWorker(index: index)
+        let watchdog = UVTimer(loop: loop)
+        watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
+        watchdog.unref()
+        timers.append(watchdog)
+        if case .running = state {
+            for index in 1...max(1, min(configuration.processes, policy.jobs.count)) {
+                startWorker(index: index)
+            }
         }
         loop.run()
         switch state {
-        case .running, .finishing: return .completed(summary)
+        case .checking, .running, .finishing: return .completed(summary)
         case .stopping(_, let error?): return .failed(error, summary)
         case .stopping: return .interrupted(summary)
         }
     }
 
-    // MARK: Workers
-
     private func startWorker(index: Int) {
-        let worker = WorkerConfiguration(
-            engine: configuration.engine, spawn: configuration.spawn, index: index, client: client, concurrency: configuration.concurrency,
-            timeoutSeconds: configuration.timeoutSeconds, killGraceSeconds: configuration.killGraceSeconds,
-            drainSeconds: configuration.drainSeconds, keep: configuration.keep, supervisorPID: getpid())
+        let worker = WorkerConfiguration(configuration, index: index, client: client, supervisorPID: getpid())
         let pipe = UVPipe(loop: loop)
         var exited: ((Termination) -> Void)?
         let process: UVProcess
@@ -98,9 +139,11 @@ final class Supervisor {
             pipe.close()
             return stop(error: .workersFailing("cannot start worker \(index): \(error)"))
         }
+        orphans.clientStarted(process.pid)
         let handle = WorkerHandle(index: index, process: process, channel: MessageChannel(pipe: pipe))
         exited = { [self] termination in
             handle.termination = termination
+            orphans.clientCompleted(handle.process.pid)
             handle.process.close()
             retireIfGone(handle)
         }
@@ -116,18 +159,9 @@ final class Supervisor {
     /// Hands `worker` images until its window is full or no image is left.
     private func feed(_ worker: WorkerHandle) {
         guard case .running = state else { return }
-        while worker.inFlight.count < configuration.concurrency, let id = takeJob() {
-            jobs[id].attempts += 1
-            worker.inFlight.insert(id)
-            worker.channel.send(.verify(id: id, reference: jobs[id].pull))
+        for id in policy.assign(to: worker.index, now: MonotonicClock.seconds()) {
+            worker.channel.send(.verify(id: id, reference: policy.jobs[id].pull))
         }
-    }
-
-    private func takeJob() -> Int? {
-        if !retries.isEmpty { return retries.removeFirst() }
-        guard nextJob < jobs.count else { return nil }
-        defer { nextJob += 1 }
-        return nextJob
     }
 
     private func received(_ message: WorkerMessage, from worker: WorkerHandle) {
@@ -136,13 +170,14 @@ final class Supervisor {
         case .childStarted(let id, let group):
             worker.processGroups[id] = group
         case .finished(let id, let verdict, let startedAt, let finishedAt):
-            guard worker.inFlight.remove(id) != nil else { return }
-            worker.processGroups[id] = nil
-            crashesWithoutProgress = 0
             if verdict.category == .daemonUnavailable {
+                // Not this image's fault: it stays unrecorded, counted as in flight when stopped.
                 return stop(error: .daemonUnavailable(verdict.message ?? "no message"))
             }
-            finish(id, verdict, worker: worker.index, startedAt: Date(timeIntervalSince1970: startedAt),
+            let group = policy.finished(id, by: worker.index)
+            guard !group.isEmpty else { return }
+            worker.processGroups[id] = nil
+            record(group, verdict, worker: worker.index, startedAt: Date(timeIntervalSince1970: startedAt),
                    finishedAt: Date(timeIntervalSince1970: finishedAt))
             feed(worker)
             finishIfDone()
@@ -154,49 +189,68 @@ final class Supervisor {
         guard worker.termination != nil, worker.channelEnded, workers[worker.index] === worker else { return }
         workers[worker.index] = nil
         if case .running = state {
-            replaceCrashed(worker)
+            replaceLost(worker)
         } else if workers.isEmpty {
             wrapUp()
         }
     }
 
-    /// A worker died mid-run. Its clients' process groups are killed first, so that no image is
-    /// ever pulled twice at once; then each image it had in flight runs again once, and becomes
-    /// a `worker-crashed` error if it was already on its second try.
-    private func replaceCrashed(_ worker: WorkerHandle) {
+    /// A worker died mid-run, or was killed as hung. Its clients' process groups are killed first,
+    /// and whatever it left behind (reparented here) too, so that no image is ever pulled twice at
+    /// once; then each image it had in flight runs again once, and becomes a `worker-crashed`
+    /// error if it was already on its second try.
+    private func replaceLost(_ worker: WorkerHandle) {
         worker.killClients()
-        crashesWithoutProgress += 1
-        Console.line("verify: worker \(worker.index) \(worker.endedHow) with \(worker.inFlight.count) images in flight; starting a new one")
+        ChildProcesses.sweep(&orphans, inFlight: [])
+        let held = policy.images(heldBy: worker.index).count
+        Console.line("verify: worker \(worker.index) \(worker.endedHow) with \(held) images in flight; starting a new one")
+        let loss = policy.workerEnded(worker.index)
         let now = Date()
-        for id in worker.inFlight.sorted() {
-            if jobs[id].attempts >= 2 {
-                finish(id, .error(.workerCrashed, "worker \(worker.index) \(worker.endedHow) while verifying this image, on its second try"),
-                       worker: worker.index, startedAt: now, finishedAt: now)
-            } else {
-                retries.append(id)
-            }
+        for id in loss.failed {
+            record(policy.group(of: id), .error(.workerCrashed, "worker \(worker.index) \(worker.endedHow) while verifying this image, on its second try"),
+                   worker: worker.index, startedAt: now, finishedAt: now)
         }
         guard case .running = state else { return }
-        if crashesWithoutProgress > 2 * configuration.processes + 2 {
-            return stop(error: .workersFailing("\(crashesWithoutProgress) workers in a row ended without finishing an image; the last \(worker.endedHow)"))
+        if loss.givingUp {
+            return stop(error: .workersFailing("\(policy.crashBudget + 1) workers in a row ended without finishing an image; the last \(worker.endedHow)"))
         }
-        if !retries.isEmpty || nextJob < jobs.count { startWorker(index: worker.index) }
+        if policy.hasWork { startWorker(index: worker.index) }
         for other in workers.values { feed(other) }
         finishIfDone()
     }
 
+    /// Once a second: kill workers that hold an image past its supervisor deadline (stopped, or
+    /// hung), and end what dead workers left behind.
+    private func watch() {
+        guard case .running = state else { return }
+        for index in policy.overdueWorkers(now: MonotonicClock.seconds()) {
+            guard let worker = workers[index], worker.termination == nil, !worker.killedAsHung else { continue }
+            worker.killedAsHung = true
+            Console.line("verify: worker \(index) has held an image for more than \(configuration.supervisorDeadlineSeconds.formatted()) s without an answer; killing it as hung")
+            Posix.signalProcess(worker.process.pid, SIGKILL)
+        }
+        ChildProcesses.sweep(&orphans, inFlight: [])
+    }
+
     // MARK: Results
 
-    private func finish(_ id: Int, _ verdict: Verdict, worker: Int, startedAt: Date, finishedAt: Date) {
-        let job = jobs[id]
-        let record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,
-                                 attempts: job.attempts, startedAt: startedAt, finishedAt: finishedAt)
-        do { try self.record(record) } catch { return stop(error: error) }
-        remaining -= 1
+    /// Records `verdict` for the jobs `ids` (an image and those that share its pull).
+    private func record(_ ids: [Int], _ verdict: Verdict, worker: Int, startedAt: Date, finishedAt: Date) {
+        let verified = policy.jobs[ids[0]]
+        for (position, id) in ids.enumerated() {
+            let job = policy.jobs[id]
+            let record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,
+                                     attempts: policy.attempts(of: ids[0]), startedAt: startedAt, finishedAt: finishedAt,
+                                     sameAs: position == 0 ? nil : verified.text)
+            do { try self.record(record) } catch {
+                unwritten += ids.count - position
+                return stop(error: error)
+            }
+        }
     }
 
     private func finishIfDone() {
-        guard case .running = state, remaining == 0 else { return }
+        guard case .running = state, policy.isComplete else { return }
         state = .finishing
         // End of file on its channel tells an idle worker to exit.
         for worker in workers.values {
@@ -211,10 +265,12 @@ final class Supervisor {
     private func interrupt() {
         if case .stopping = state {
             // A second Ctrl-C: no waiting, but still no orphan.
+            check?.signalGroup(SIGKILL)
             for worker in workers.values {
                 worker.killClients()
-                kill(worker.process.pid, SIGKILL)
+                if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
             }
+            ChildProcesses.endAll(&orphans)
             Console.line(summary.report())
             exit(ExitStatus.interrupted.rawValue)
         }
@@ -230,54 +286,37 @@ final class Supervisor {
     /// Stops handing out work, kills every client's process group, and lets the workers go.
     private func stop(interrupted: Bool, error: VerifyError?) {
         if case .stopping = state { return }
+        let checking: Bool
+        if case .checking = state { checking = true } else { checking = false }
         state = .stopping(interrupted: interrupted, error: error)
-        let inFlight = workers.values.reduce(0) { $0 + $1.inFlight.count }
-        summary.interrupted = inFlight
-        summary.notStarted = remaining - inFlight
+        summary.interrupted = policy.remaining - policy.neverStarted + unwritten
+        summary.notStarted = policy.neverStarted
+        if checking {
+            check?.signalGroup(SIGKILL)
+            return
+        }
         for worker in workers.values {
             worker.killClients()
-            kill(worker.process.pid, SIGTERM)
+            // A worker whose exit was seen is reaped: its PID may already be another process's.
+            if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGTERM) }
             worker.channelEnded = true
             worker.channel.close()
         }
         let backstop = UVTimer(loop: loop)
         backstop.schedule(after: milliseconds(configuration.killGraceSeconds)) { [self] in
-            for worker in workers.values { kill(worker.process.pid, SIGKILL) }
+            for worker in workers.values where worker.termination == nil {
+                Posix.signalProcess(worker.process.pid, SIGKILL)
+            }
         }
         timers.append(backstop)
         if workers.isEmpty { wrapUp() }
     }
 
-    /// Lets the loop end. The signal watchers stay open (they do not keep the loop alive): closing
-    /// one restores the default action, and a second Ctrl-C would then kill verify before it has
-    /// printed its summary and exited 130.
+    /// Lets the loop end, after ending whatever the workers left behind. The signal watchers stay
+    /// open (they do not keep the loop alive): closing one restores the default action, and a
+    /// second Ctrl-C would then kill verify before it has printed its summary and exited 130.
     private func wrapUp() {
         timers.forEach { $0.close() }
-    }
-
-    // MARK: Daemon
-
-    /// Runs `docker version` once, so that an unreachable daemon is one clear error, not an
-    /// error for every image.
-    private func checkDaemon() throws(VerifyError) {
-        let seconds = min(configuration.timeoutSeconds, 60)
-        var outcome: CommandOutcome?
-        var timedOut = false
-        let timer = UVTimer(loop: loop)
-        let command = try ChildCommand(loop: loop, executable: client, arguments: ["version", "--format", "{{.Server.Version}}"],
-                                       drainMilliseconds: milliseconds(configuration.drainSeconds), spawn: .libuv) { result in
-            outcome = result
-            timer.close()
-        }
-        timer.schedule(after: milliseconds(seconds)) {
-            timedOut = true
-            command.signalGroup(SIGKILL)
-        }
-        loop.run()
-        guard let outcome else { throw .eventLoop("docker version did not finish") }
-        if timedOut { throw .daemonUnavailable("\(client) version did not answer within \(seconds.formatted()) s") }
-        if !outcome.succeeded {
-            throw .daemonUnavailable(ImagePipeline.summary(of: outcome, command: "\(client) version"))
-        }
+        ChildProcesses.endAll(&orphans)
     }
 }

@@ -4,32 +4,24 @@ import Foundation
 public enum Verification {
     /// Runs `configuration` to the end and says how it ended.
     ///
+    /// The checks come in this order, each before anything that depends on it: the list, the
+    /// client, the file limit, the output directory (which keeps earlier results until the first
+    /// new one is written), and then the daemon. A signal is watched from the daemon check on.
+    ///
     /// - Throws: ``VerifyError`` for problems found before any image is verified: an unreadable
     ///   list, a missing client, an unwritable output directory, an unreachable daemon.
     public static func run(_ configuration: RunConfiguration) throws(VerifyError) -> RunOutcome {
         ProcessSetup.prepare()
+        try configuration.validate()
         let list: ImageList
         do { list = ImageList(bytes: try Posix.readAll(configuration.listPath)) } catch {
             throw .listUnreadable(path: configuration.listPath, reason: String(cString: strerror(error.code)))
         }
-        var jobs: [Job] = []
-        var invalid: [ImageRecord] = []
-        let now = Date()
-        for entry in list.entries {
-            do {
-                let reference = try entry.reference.get()
-                let pulled = try configuration.registry.map { registry throws(ReferenceError) in
-                    try reference.replacingRegistry(with: registry)
-                } ?? reference
-                jobs.append(Job(text: entry.text, line: entry.line, pull: pulled.description))
-            } catch {
-                invalid.append(ImageRecord(reference: entry.text, line: entry.line, pulled: nil,
-                                           verdict: .error(.invalidReference, entry.problem(error)), worker: nil, attempts: 0,
-                                           startedAt: now, finishedAt: now))
-            }
-        }
+        let (jobs, invalid) = plan(list, registry: configuration.registry)
+        let client = try ClientLocator.locate(configuration.client)
+        try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
         let writer = try ResultWriter(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
-        var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates)
+        var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates, sharedPulls: sharedPulls(jobs))
         guard !jobs.isEmpty else {
             for record in invalid {
                 try writer.write(record)
@@ -37,10 +29,36 @@ public enum Verification {
             }
             return .completed(summary)
         }
-        let client = try ClientLocator.locate(configuration.client)
-        try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
         let supervisor = try Supervisor(configuration: configuration, client: client, jobs: jobs, writer: writer, summary: summary)
+        guard try supervisor.checkDaemon() else { return .interrupted(supervisor.summary) }
         for record in invalid { try supervisor.record(record) }
         return supervisor.run()
+    }
+
+    /// The list's valid lines as jobs (with the reference each pulls), and a record for each
+    /// invalid line.
+    private static func plan(_ list: ImageList, registry: RegistryHost?) -> (jobs: [Job], invalid: [ImageRecord]) {
+        var jobs: [Job] = []
+        var invalid: [ImageRecord] = []
+        let now = Date()
+        for entry in list.entries {
+            do {
+                let reference = try entry.reference.get()
+                let pulled = try registry.map { registry throws(ReferenceError) in try reference.replacingRegistry(with: registry) } ?? reference
+                jobs.append(Job(text: entry.text, line: entry.line, pull: pulled.description, pullKey: pulled.pullKey))
+            } catch {
+                invalid.append(ImageRecord(reference: entry.text, line: entry.line, pulled: nil,
+                                           verdict: .error(.invalidReference, entry.problem(error)), worker: nil, attempts: 0,
+                                           startedAt: now, finishedAt: now))
+            }
+        }
+        return (jobs, invalid)
+    }
+
+    /// The jobs that pull the same image as an earlier one, for the summary.
+    private static func sharedPulls(_ jobs: [Job]) -> [RunSummary.SharedPull] {
+        Job.sharing(jobs).sorted { $0.key < $1.key }.map { id, first in
+            RunSummary.SharedPull(line: jobs[id].line, text: jobs[id].text, firstLine: jobs[first].line, firstText: jobs[first].text)
+        }
     }
 }

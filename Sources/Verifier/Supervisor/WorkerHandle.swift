@@ -8,14 +8,14 @@ final class WorkerHandle {
     let index: Int
     let process: UVProcess
     let channel: MessageChannel<WorkerMessage, SupervisorMessage>
-    /// The jobs handed to it and not yet finished.
-    var inFlight: Set<Int> = []
     /// The process group of each in-flight image's current client.
     var processGroups: [Int: Int32] = [:]
     /// How it ended, once it has.
     var termination: Termination?
     /// Whether its channel has reached end of file.
     var channelEnded = false
+    /// Whether the supervisor killed it for holding an image past the deadline.
+    var killedAsHung = false
 
     init(index: Int, process: UVProcess, channel: MessageChannel<WorkerMessage, SupervisorMessage>) {
         self.index = index
@@ -30,6 +30,7 @@ final class WorkerHandle {
 
     /// How it ended, in words.
     var endedHow: String {
-        termination?.description ?? "still running"
+        if killedAsHung { return "was killed as hung" }
+        return termination?.description ?? "still running"
     }
 }

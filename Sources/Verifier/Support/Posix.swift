@@ -131,6 +131,11 @@ enum Posix {
         return Termination(waitStatus: status)
     }
 
+    /// Whether child `pid` has exited, reaped or not.
+    static func hasExited(_ pid: Int32) -> Bool {
+        do { return try peekExit(pid) != nil } catch { return true }
+    }
+
     /// Asks the kernel to send `signal` to this process when its parent exits.
     static func setParentDeathSignal(_ signal: Int32) throws(SystemError) {
         _ = try call("prctl PR_SET_PDEATHSIG") { verify_set_parent_death_signal(signal) }

@@ -31,6 +31,7 @@ final class UVWorker {
         }
         channel.start(onMessage: { [self] in core.handle($0) }, onEnd: { [self] in
             guard core.isIdle else { abandon() }
+            core.endOrphans()
             channel.close()
             signals.forEach { $0.close() }
         })

@@ -1,0 +1,87 @@
+import Testing
+@testable import Verifier
+
+/// The supervisor's decisions: hand-out, sharing one pull, retries, the crash budget, deadlines.
+struct SupervisorPolicyTests {
+    static func job(_ text: String, line: Int) throws -> Job {
+        let reference = try ImageReference(parsing: text)
+        return Job(text: text, line: line, pull: reference.description, pullKey: reference.pullKey)
+    }
+
+    static func policy(_ texts: [String], concurrency: Int = 2, processes: Int = 1) throws -> SupervisorPolicy {
+        SupervisorPolicy(jobs: try texts.enumerated().map { try job($1, line: $0 + 1) },
+                         concurrency: concurrency, processes: processes, deadlineSeconds: 10)
+    }
+
+    @Test func fillsEachWindowInListOrderAndCompletesWhenAllAreFinished() throws {
+        var policy = try Self.policy(["a.example/x:1", "a.example/x:2", "a.example/x:3"])
+        #expect(policy.assign(to: 1, now: 0) == [0, 1])
+        #expect(policy.assign(to: 2, now: 0) == [2])
+        #expect(policy.assign(to: 1, now: 0) == [], "the window is full")
+        #expect(policy.finished(0, by: 1) == [0])
+        #expect(policy.finished(0, by: 1) == [], "a second report of the same image is ignored")
+        #expect(policy.finished(1, by: 2) == [], "a worker that does not hold an image cannot finish it")
+        #expect(policy.finished(1, by: 1) == [1])
+        #expect(!policy.isComplete)
+        #expect(policy.finished(2, by: 2) == [2])
+        #expect(policy.isComplete)
+    }
+
+    @Test func linesThatPullTheSameImageAreVerifiedOnceAndRecordedForEach() throws {
+        // Docker reads all three as docker.io/library/alpine:3; a digest decides alone.
+        let digest = "sha256:" + String(repeating: "a", count: 64)
+        var policy = try Self.policy(["alpine:3", "b.example/y:1", "library/alpine:3", "docker.io/library/alpine:3",
+                                      "c.example/z:1@\(digest)", "c.example/z:2@\(digest)"], concurrency: 10)
+        #expect(policy.assign(to: 1, now: 0) == [0, 1, 4], "only the first line of each image is handed out")
+        #expect(policy.finished(0, by: 1) == [0, 2, 3], "its verdict is recorded for the lines that share it")
+        #expect(policy.finished(4, by: 1) == [4, 5])
+        #expect(policy.finished(1, by: 1) == [1])
+        #expect(policy.isComplete)
+    }
+
+    @Test func aLostWorkersImagesRunAgainOnceThenFail() throws {
+        var policy = try Self.policy(["a.example/x:1", "a.example/x:2"])
+        #expect(policy.assign(to: 1, now: 0) == [0, 1])
+        let first = policy.workerEnded(1)
+        #expect(first == SupervisorPolicy.WorkerLoss(retried: [0, 1], failed: [], givingUp: false))
+        #expect(policy.assign(to: 1, now: 0) == [0, 1], "retries go out first")
+        #expect(policy.attempts(of: 0) == 2)
+        let second = policy.workerEnded(1)
+        #expect(second.failed == [0, 1])
+        #expect(policy.isComplete, "failed images count as done")
+    }
+
+    @Test func workersThatKeepDyingWithoutProgressStopTheRun() throws {
+        var policy = try Self.policy((1...20).map { "a.example/x:\($0)" }, concurrency: 1, processes: 1)
+        var givingUp: [Bool] = []
+        for _ in 1...5 {
+            _ = policy.assign(to: 1, now: 0)
+            givingUp.append(policy.workerEnded(1).givingUp)
+        }
+        #expect(givingUp == [false, false, false, false, true], "one process may lose 4 workers in a row; the fifth stops the run")
+        var progressing = try Self.policy((1...20).map { "a.example/x:\($0)" }, concurrency: 2, processes: 1)
+        for _ in 1...6 {
+            let ids = progressing.assign(to: 1, now: 0)
+            #expect(progressing.finished(ids[0], by: 1).count == 1)
+            #expect(!progressing.workerEnded(1).givingUp, "a finished image resets the count")
+        }
+    }
+
+    @Test func aWorkerHoldingAnImagePastItsDeadlineIsOverdue() throws {
+        var policy = try Self.policy(["a.example/x:1", "a.example/x:2"], concurrency: 1)
+        _ = policy.assign(to: 1, now: 100)
+        _ = policy.assign(to: 2, now: 105)
+        #expect(policy.overdueWorkers(now: 109).isEmpty)
+        #expect(policy.overdueWorkers(now: 111) == [1])
+        #expect(policy.overdueWorkers(now: 116) == [1, 2])
+        _ = policy.finished(0, by: 1)
+        #expect(policy.overdueWorkers(now: 116) == [2])
+    }
+
+    @Test func aStopCountsStartedAndNeverStartedImagesWithTheirSharers() throws {
+        var policy = try Self.policy(["alpine:3", "b.example/y:1", "library/alpine:3", "c.example/z:1"])
+        #expect(policy.assign(to: 1, now: 0) == [0, 1])
+        #expect(policy.remaining - policy.neverStarted == 3, "alpine:3 and library/alpine:3 wait on one pull, b on another")
+        #expect(policy.neverStarted == 1)
+    }
+}
