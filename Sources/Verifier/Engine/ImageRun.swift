@@ -10,9 +10,9 @@ import Foundation
 /// are closed, so the window never holds more live clients than it admits.
 ///
 /// A client is judged by when it exited, not by when this worker got round to it: if the worker
-/// was stopped (SIGSTOP, a laptop's sleep) past the deadline, a client that had already exited is
-/// not a timeout, and the time the worker slept past the deadline (at least the drain time) is
-/// given back to the image.
+/// was stopped (SIGSTOP, a laptop's sleep) past the deadline, a client that had already exited, or
+/// a step started after the deadline passed unnoticed, is not a timeout; the time the worker slept
+/// past the deadline (at least the drain time) is given back to the image.
 final class ImageRun<Backend: EngineBackend> {
     let id: Int
     private let backend: Backend
@@ -23,6 +23,7 @@ final class ImageRun<Backend: EngineBackend> {
     private var command: Backend.Command?
     private var deadline: Backend.Timer?
     private var deadlineAt = 0.0
+    private var stepStartedAt = 0.0
     private var killTimer: Backend.Timer?
     private var timedOut = false
 
@@ -50,6 +51,7 @@ final class ImageRun<Backend: EngineBackend> {
     }
 
     private func runCurrentStep() {
+        stepStartedAt = MonotonicClock.seconds()
         do {
             let command = try backend.startCommand(arguments: pipeline.arguments) { [self] outcome in
                 stepEnded(outcome)
@@ -74,9 +76,11 @@ final class ImageRun<Backend: EngineBackend> {
 
     private func deadlineReached() {
         deadline = nil
-        if let command, Posix.hasExited(command.processGroup) {
-            // It exited before the worker noticed the deadline, and its end is on the way (within
-            // the drain time). The time the worker slept past the deadline was not the image's.
+        if let command, stepStartedAt > deadlineAt || Posix.hasExited(command.processGroup) {
+            // The client exited before the worker noticed the deadline, and its end is on the way
+            // (within the drain time); or the step started after the deadline, because its
+            // predecessor's end was seen before the deadline was. The time the worker slept past
+            // the deadline was not the image's.
             let overslept = MonotonicClock.seconds() - deadlineAt
             return armDeadline(after: max(overslept, configuration.drainSeconds))
         }
