@@ -9,7 +9,8 @@ import Foundation
 ///   refused, never followed or opened; every name is resolved in the directory opened once;
 /// - with `overwrite`, the new files are created under temporary names beside the old ones, and
 ///   renamed over them by the first record; until then the old results are untouched, and a
-///   writer closed without a record removes the temporary files.
+///   writer closed without a record removes the temporary files;
+/// - a record is all or nothing: when a write fails, every file it touched is cut back.
 public final class ResultWriter {
     /// `good_image.txt`: one reference a line.
     public static let goodFile = "good_image.txt"
@@ -22,7 +23,17 @@ public final class ResultWriter {
     /// `results.jsonl` first: it is the complete record, and so is written and renamed first.
     static let allFiles = [recordsFile, goodFile, errorFile, timeoutFile]
 
-    private var descriptors: [String: Int32] = [:]
+    /// One open result file.
+    private struct OpenFile {
+        let descriptor: Int32
+        /// Its length with what the record being written has added so far. Counted here, as
+        /// O_APPEND writes wherever the end is: from the length when opened, plus every write.
+        var length: off_t
+        /// Its length before the record being written: where a failed record is cut back to.
+        var committed: off_t
+    }
+
+    private var files: [String: OpenFile] = [:]
     /// With `overwrite`, until the first record: the temporary name of each file, by final name.
     private var pendingRenames: [String: String] = [:]
     private let directory: String
@@ -54,7 +65,7 @@ public final class ResultWriter {
                 if !overwrite && info.st_size > 0 { throw .outputHoldsResults(path: path(name)) }
             }
             for name in Self.allFiles {
-                descriptors[name] = overwrite ? try createReplacement(for: name) : try openForAppending(name)
+                files[name] = overwrite ? try createReplacement(for: name) : try openForAppending(name)
             }
         } catch {
             close()
@@ -67,7 +78,9 @@ public final class ResultWriter {
     /// Appends `record` to `results.jsonl` and its line to the status file; with `overwrite`, the
     /// first record then replaces the old files.
     ///
-    /// - Throws: ``VerifyError/outputNotWritable(_:)``.
+    /// - Throws: ``VerifyError/outputFull(_:)`` when the disk or the file size limit is full,
+    ///   ``VerifyError/outputNotWritable(_:)`` for any other failure. Either way the record is
+    ///   taken back whole: no file keeps any part of it.
     public func write(_ record: ImageRecord) throws(VerifyError) {
         let json: Data
         do { json = try encoder.encode(record) } catch {
@@ -84,15 +97,19 @@ public final class ResultWriter {
             let line = [record.reference, category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
             try append(Array((line + "\n").utf8), to: Self.errorFile)
         }
-        do { try replaceOldFiles() } catch { throw .outputNotWritable(error) }
+        do { try replaceOldFiles() } catch {
+            takeBackRecord()
+            throw .outputNotWritable(error)
+        }
+        for (name, file) in files { files[name]?.committed = file.length }
         hasWritten = true
     }
 
     /// Closes the files. With `overwrite` and no record written, removes the new files, so that
     /// the old results stay as they were. Writing after this is a programming error.
     public func close() {
-        for fd in descriptors.values { Glibc.close(fd) }
-        descriptors.removeAll()
+        for file in files.values { Glibc.close(file.descriptor) }
+        files.removeAll()
         for temporary in pendingRenames.values {
             try? Posix.unlink(temporary, in: directoryDescriptor, describing: path(temporary))
         }
@@ -116,7 +133,7 @@ public final class ResultWriter {
 
     /// Opens `name` to append to it, creating it if needed, but never through a symbolic link and
     /// never waiting on a FIFO: the open does not block, and what it opened must be a regular file.
-    private func openForAppending(_ name: String) throws(VerifyError) -> Int32 {
+    private func openForAppending(_ name: String) throws(VerifyError) -> OpenFile {
         let descriptor: Int32
         do {
             descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK,
@@ -126,7 +143,7 @@ public final class ResultWriter {
             let info = try Posix.fileStatus(descriptor, describing: path(name))
             if let refusal = notARegularFile(info, name) { throw refusal }
             try Posix.setFlags(descriptor, F_SETFL, O_APPEND)  // and O_NONBLOCK no longer
-            return descriptor
+            return OpenFile(descriptor: descriptor, length: info.st_size, committed: info.st_size)
         } catch {
             Glibc.close(descriptor)
             throw .outputNotWritable(error)
@@ -135,7 +152,7 @@ public final class ResultWriter {
 
     /// Creates the file that will replace `name`, under a new hidden name beside it (O_EXCL: never
     /// one that is already there), leaving `name` itself alone until the first record.
-    private func createReplacement(for name: String) throws(VerifyError) -> Int32 {
+    private func createReplacement(for name: String) throws(VerifyError) -> OpenFile {
         let temporary = ".\(name).new-\(String(UInt64.random(in: .min ... .max), radix: 16))"
         let descriptor: Int32
         do {
@@ -143,7 +160,7 @@ public final class ResultWriter {
                                         flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND, describing: path(temporary))
         } catch { throw .outputNotWritable(error) }
         pendingRenames[name] = temporary
-        return descriptor
+        return OpenFile(descriptor: descriptor, length: 0, committed: 0)
     }
 
     /// The refusal to open `name` unless `info` is a regular file's: a line that says what is
@@ -163,9 +180,26 @@ public final class ResultWriter {
 
     // MARK: Writing
 
+    /// Writes `bytes` at the end of `name`, a part of the record being written.
+    ///
+    /// - Throws: what ``write(_:)`` throws, once the record is taken back.
     private func append(_ bytes: [UInt8], to name: String) throws(VerifyError) {
-        guard let fd = descriptors[name] else { preconditionFailure("write after close") }
-        do { try Posix.writeAll(fd, bytes, describing: path(name)) } catch { throw .outputNotWritable(error) }
+        guard let file = files[name] else { preconditionFailure("write after close") }
+        do { try Posix.writeAll(file.descriptor, bytes, describing: path(name)) } catch {
+            takeBackRecord(including: name)
+            throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error)
+        }
+        files[name]?.length += off_t(bytes.count)
+    }
+
+    /// Cuts every file the record being written has touched (`failed`, whose write failed part
+    /// way, too) back to its length before the record. A file that cannot be cut keeps the part;
+    /// the write's error is the one to report.
+    private func takeBackRecord(including failed: String? = nil) {
+        for (name, file) in files where name == failed || file.length != file.committed {
+            try? Posix.truncate(file.descriptor, to: file.committed, describing: path(name))
+            files[name]?.length = file.committed
+        }
     }
 
     /// With `overwrite`, after the first record: renames each new file over its final name,

@@ -180,6 +180,11 @@ enum Posix {
         return info
     }
 
+    /// Cuts the file open as `fd` to `length` bytes.
+    static func truncate(_ fd: Int32, to length: off_t, describing what: @autoclosure () -> String) throws(SystemError) {
+        _ = try call("truncate \(what())") { ftruncate(fd, length) }
+    }
+
     /// Renames `name` to `newName`, both in the directory open as `directory`, replacing whatever
     /// is at `newName` (a symbolic link itself, never its target).
     static func rename(_ name: String, to newName: String, in directory: Int32, describing what: @autoclosure () -> String) throws(SystemError) {
