@@ -3,7 +3,14 @@ import Foundation
 /// Appends results to the four result files, one whole line per image, written with a single
 /// `write(2)` each as soon as the image is done, so that a crash loses only the images in flight.
 ///
-/// Only the supervisor writes results; workers never touch these files.
+/// Only the supervisor writes results; workers never touch these files. `verify` often runs as
+/// root, in a directory others may write to, so the files are handled as untrusted names:
+/// - a name that holds anything but a regular file (a symbolic link, a FIFO, a directory) is
+///   refused, never followed or opened; every name is resolved in the directory opened once;
+/// - with `overwrite`, the new files are created under temporary names beside the old ones, and
+///   renamed over them by the first record; until then the old results are untouched, and a
+///   writer closed without a record removes the temporary files;
+/// - a record is all or nothing: when a write fails, every file it touched is cut back.
 public final class ResultWriter {
     /// `good_image.txt`: one reference a line.
     public static let goodFile = "good_image.txt"
@@ -13,41 +20,67 @@ public final class ResultWriter {
     public static let timeoutFile = "timeout_image.txt"
     /// `results.jsonl`: one JSON object per image.
     public static let recordsFile = "results.jsonl"
-    static let allFiles = [goodFile, errorFile, timeoutFile, recordsFile]
+    /// `results.jsonl` first: it is the complete record, and so is written and renamed first.
+    static let allFiles = [recordsFile, goodFile, errorFile, timeoutFile]
 
-    private var descriptors: [String: Int32] = [:]
+    /// One open result file.
+    private struct OpenFile {
+        let descriptor: Int32
+        /// Its length with what the record being written has added so far. Counted here, as
+        /// O_APPEND writes wherever the end is: from the length when opened, plus every write.
+        var length: off_t
+        /// Its length before the record being written: where a failed record is cut back to.
+        var committed: off_t
+    }
+
+    private var files: [String: OpenFile] = [:]
+    /// With `overwrite`, until the first record: the temporary name of each file, by final name.
+    private var pendingRenames: [String: String] = [:]
     private let directory: String
+    /// The output directory, opened once: every name is resolved in it.
+    private var directoryDescriptor: Int32 = -1
     private let encoder = JSONEncoder()
 
-    /// Opens (and if needed creates) the result files in `directory`.
+    /// Whether a record has been written. With `overwrite`, this is also whether the old results
+    /// have been replaced: until then they are as they were, and ``close()`` leaves them so.
+    public private(set) var hasWritten = false
+
+    /// Opens (and if needed creates) the result files in `directory`; with `overwrite`, creates
+    /// new ones that replace the old ones when the first record is written.
     ///
     /// - Throws: ``VerifyError/outputHoldsResults(path:)`` when a file already holds results and
-    ///   `overwrite` is false; ``VerifyError/outputNotWritable(_:)`` when a file cannot be opened.
+    ///   `overwrite` is false; ``VerifyError/outputNotWritable(_:)`` when a file cannot be opened,
+    ///   or a name holds something that is not a regular file. Neither refusal creates a file.
     public init(directory: String, overwrite: Bool) throws(VerifyError) {
         self.directory = directory
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do { try Posix.makeDirectories(directory) } catch { throw .outputNotWritable(error) }
-        if !overwrite {
-            for name in Self.allFiles {
-                let path = self.path(name)
-                var info = stat()
-                if stat(path, &info) == 0 && info.st_size > 0 { throw .outputHoldsResults(path: path) }
-            }
-        }
-        let flags = O_WRONLY | O_CREAT | O_APPEND | (overwrite ? O_TRUNC : 0)
         do {
+            try Posix.makeDirectories(directory)
+            directoryDescriptor = try Posix.open(directory, flags: O_RDONLY | O_DIRECTORY)
+        } catch { throw .outputNotWritable(error) }
+        do throws(VerifyError) {
+            // Every name is checked before anything is created, so that a refusal creates nothing.
             for name in Self.allFiles {
-                descriptors[name] = try Posix.open(path(name), flags: flags)
+                guard let info = try existingFile(name) else { continue }
+                if !overwrite && info.st_size > 0 { throw .outputHoldsResults(path: path(name)) }
+            }
+            for name in Self.allFiles {
+                files[name] = overwrite ? try createReplacement(for: name) : try openForAppending(name)
             }
         } catch {
             close()
-            throw .outputNotWritable(error)
+            throw error
         }
     }
 
     deinit { close() }
 
-    /// Appends `record` to `results.jsonl` and its line to the status file.
+    /// Appends `record` to `results.jsonl` and its line to the status file; with `overwrite`, the
+    /// first record then replaces the old files.
+    ///
+    /// - Throws: ``VerifyError/outputFull(_:)`` when the disk or the file size limit is full,
+    ///   ``VerifyError/outputNotWritable(_:)`` for any other failure. Either way the record is
+    ///   taken back whole: no file keeps any part of it.
     public func write(_ record: ImageRecord) throws(VerifyError) {
         let json: Data
         do { json = try encoder.encode(record) } catch {
@@ -64,17 +97,121 @@ public final class ResultWriter {
             let line = [record.reference, category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
             try append(Array((line + "\n").utf8), to: Self.errorFile)
         }
+        do { try replaceOldFiles() } catch {
+            takeBackRecord()
+            throw .outputNotWritable(error)
+        }
+        for (name, file) in files { files[name]?.committed = file.length }
+        hasWritten = true
     }
 
-    /// Closes the files. Writing after this is a programming error.
+    /// Closes the files. With `overwrite` and no record written, removes the new files, so that
+    /// the old results stay as they were. Writing after this is a programming error.
     public func close() {
-        for fd in descriptors.values { Glibc.close(fd) }
-        descriptors.removeAll()
+        for file in files.values { Glibc.close(file.descriptor) }
+        files.removeAll()
+        for temporary in pendingRenames.values {
+            try? Posix.unlink(temporary, in: directoryDescriptor, describing: path(temporary))
+        }
+        pendingRenames.removeAll()
+        if directoryDescriptor >= 0 { Glibc.close(directoryDescriptor) }
+        directoryDescriptor = -1
     }
 
+    // MARK: Opening
+
+    /// What is at `name`, without following a link; `nil` when nothing is.
+    ///
+    /// - Throws: ``VerifyError/outputNotWritable(_:)`` when it is not a regular file.
+    private func existingFile(_ name: String) throws(VerifyError) -> stat? {
+        do throws(SystemError) {
+            guard let info = try Posix.linkStatus(name, in: directoryDescriptor, describing: path(name)) else { return nil }
+            if let refusal = notARegularFile(info, name) { throw refusal }
+            return info
+        } catch { throw .outputNotWritable(error) }
+    }
+
+    /// Opens `name` to append to it, creating it if needed, but never through a symbolic link and
+    /// never waiting on a FIFO: the open does not block, and what it opened must be a regular file.
+    private func openForAppending(_ name: String) throws(VerifyError) -> OpenFile {
+        let descriptor: Int32
+        do {
+            descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK,
+                                        describing: path(name))
+        } catch { throw .outputNotWritable(error) }
+        do throws(SystemError) {
+            let info = try Posix.fileStatus(descriptor, describing: path(name))
+            if let refusal = notARegularFile(info, name) { throw refusal }
+            try Posix.setFlags(descriptor, F_SETFL, O_APPEND)  // and O_NONBLOCK no longer
+            return OpenFile(descriptor: descriptor, length: info.st_size, committed: info.st_size)
+        } catch {
+            Glibc.close(descriptor)
+            throw .outputNotWritable(error)
+        }
+    }
+
+    /// Creates the file that will replace `name`, under a new hidden name beside it (O_EXCL: never
+    /// one that is already there), leaving `name` itself alone until the first record.
+    private func createReplacement(for name: String) throws(VerifyError) -> OpenFile {
+        let temporary = ".\(name).new-\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        let descriptor: Int32
+        do {
+            descriptor = try Posix.open(temporary, in: directoryDescriptor,
+                                        flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND, describing: path(temporary))
+        } catch { throw .outputNotWritable(error) }
+        pendingRenames[name] = temporary
+        return OpenFile(descriptor: descriptor, length: 0, committed: 0)
+    }
+
+    /// The refusal to open `name` unless `info` is a regular file's: a line that says what is
+    /// there instead, and what to do.
+    private func notARegularFile(_ info: stat, _ name: String) -> SystemError? {
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFLNK: kind = "a symbolic link"
+        case S_IFIFO: kind = "a FIFO"
+        case S_IFDIR: kind = "a directory"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "a device"
+        }
+        return SystemError("open \(path(name)): not a regular file (\(kind)); remove it or choose another --output-dir", code: EEXIST)
+    }
+
+    // MARK: Writing
+
+    /// Writes `bytes` at the end of `name`, a part of the record being written.
+    ///
+    /// - Throws: what ``write(_:)`` throws, once the record is taken back.
     private func append(_ bytes: [UInt8], to name: String) throws(VerifyError) {
-        guard let fd = descriptors[name] else { preconditionFailure("write after close") }
-        do { try Posix.writeAll(fd, bytes, describing: path(name)) } catch { throw .outputNotWritable(error) }
+        guard let file = files[name] else { preconditionFailure("write after close") }
+        do { try Posix.writeAll(file.descriptor, bytes, describing: path(name)) } catch {
+            takeBackRecord(including: name)
+            throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error)
+        }
+        files[name]?.length += off_t(bytes.count)
+    }
+
+    /// Cuts every file the record being written has touched (`failed`, whose write failed part
+    /// way, too) back to its length before the record. A file that cannot be cut keeps the part;
+    /// the write's error is the one to report.
+    private func takeBackRecord(including failed: String? = nil) {
+        for (name, file) in files where name == failed || file.length != file.committed {
+            try? Posix.truncate(file.descriptor, to: file.committed, describing: path(name))
+            files[name]?.length = file.committed
+        }
+    }
+
+    /// With `overwrite`, after the first record: renames each new file over its final name,
+    /// `results.jsonl` first. A rename replaces whatever is at the name, a symbolic link itself
+    /// and never its target. Should one fail, the files renamed before it are replaced already.
+    private func replaceOldFiles() throws(SystemError) {
+        guard !pendingRenames.isEmpty else { return }
+        for name in Self.allFiles {
+            guard let temporary = pendingRenames[name] else { continue }
+            try Posix.rename(temporary, to: name, in: directoryDescriptor, describing: "\(path(temporary)) to \(path(name))")
+            pendingRenames[name] = nil
+        }
     }
 
     private func path(_ name: String) -> String {

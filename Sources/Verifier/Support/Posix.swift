@@ -165,4 +165,39 @@ enum Posix {
         var limit = limit
         _ = try call("setrlimit") { setrlimit(resource, &limit) }
     }
+
+    // MARK: Result files
+
+    /// Opens `name` in the directory open as `directory`, always close-on-exec; `what` names it
+    /// in an error.
+    static func open(_ name: String, in directory: Int32, flags: Int32, mode: mode_t = 0o644,
+                     describing what: @autoclosure () -> String) throws(SystemError) -> Int32 {
+        try call("open \(what())") { openat(directory, name, flags | O_CLOEXEC, mode) }
+    }
+
+    /// What is at `name` in the directory open as `directory`, without following a symbolic link
+    /// there; `nil` when nothing is.
+    static func linkStatus(_ name: String, in directory: Int32, describing what: @autoclosure () -> String) throws(SystemError) -> stat? {
+        var info = stat()
+        do { _ = try call("stat \(what())") { fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) } } catch where error.code == ENOENT {
+            return nil
+        }
+        return info
+    }
+
+    /// Cuts the file open as `fd` to `length` bytes.
+    static func truncate(_ fd: Int32, to length: off_t, describing what: @autoclosure () -> String) throws(SystemError) {
+        _ = try call("truncate \(what())") { ftruncate(fd, length) }
+    }
+
+    /// Renames `name` to `newName`, both in the directory open as `directory`, replacing whatever
+    /// is at `newName` (a symbolic link itself, never its target).
+    static func rename(_ name: String, to newName: String, in directory: Int32, describing what: @autoclosure () -> String) throws(SystemError) {
+        _ = try call("rename \(what())") { renameat(directory, name, directory, newName) }
+    }
+
+    /// Removes `name` from the directory open as `directory`.
+    static func unlink(_ name: String, in directory: Int32, describing what: @autoclosure () -> String) throws(SystemError) {
+        _ = try call("remove \(what())") { unlinkat(directory, name, 0) }
+    }
 }

@@ -11,11 +11,13 @@ enum ProcessSetup {
         markInheritedDescriptorsCloseOnExec()
     }
 
-    /// A write to a closed pipe becomes an EPIPE error instead of the end of the process. The
-    /// signal is caught by a handler that does nothing, not set to SIG_IGN: an ignored signal
-    /// stays ignored in every child (Foundation.Process does not reset it), a caught one does not.
+    /// A write to a closed pipe becomes an EPIPE error instead of the end of the process, and so
+    /// does a write past the file size limit (`ulimit -f`): EFBIG, not SIGXFSZ. The signals are
+    /// caught by a handler that does nothing, not set to SIG_IGN: an ignored signal stays
+    /// ignored in every child (Foundation.Process does not reset it), a caught one does not.
     private static func ignoreBrokenPipes() {
         signal(SIGPIPE) { _ in }
+        signal(SIGXFSZ) { _ in }
     }
 
     /// A parent may start `verify` with signals blocked (Foundation.Process started from a thread

@@ -9,6 +9,18 @@ struct ResultWriterTests {
         try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
     }
 
+    /// Every result file's bytes, by name.
+    func snapshot() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in ResultWriter.allFiles { files[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name)) }
+        return files
+    }
+
+    /// The names in the output directory, hidden ones included.
+    func entries() throws -> Set<String> {
+        Set(try FileManager.default.contentsOfDirectory(atPath: directory))
+    }
+
     func record(_ reference: String, _ verdict: Verdict, line: Int = 1) -> ImageRecord {
         ImageRecord(reference: reference, line: line, pulled: reference, verdict: verdict, worker: 1, attempts: 1,
                     startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 1.5))
@@ -53,17 +65,134 @@ struct ResultWriterTests {
         #expect(try contents("good_image.txt") == "team/a:v1\n", "refusing must not touch what is there")
     }
 
-    @Test func overwriteStartsTheFilesAfresh() throws {
+    @Test func overwriteReplacesTheOldResultsWithTheFirstRecord() throws {
         let first = try ResultWriter(directory: directory, overwrite: false)
         try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
+        try first.write(record("team/b:v1", .error(.notFound, "manifest unknown", step: .pull, exitCode: 1), line: 2))
         first.close()
         let second = try ResultWriter(directory: directory, overwrite: true)
+        #expect(!second.hasWritten)
+        try second.write(record("team/c:v1", Verdict(status: .timeout, category: .timeout, message: "no result", step: .pull)))
+        #expect(second.hasWritten)
         second.close()
         #expect(try contents("good_image.txt") == "")
-        #expect(try contents("results.jsonl") == "")
+        #expect(try contents("error_image.txt") == "")
+        #expect(try contents("timeout_image.txt") == "team/c:v1\n")
+        #expect(try contents("results.jsonl").split(separator: "\n").count == 1)
+        #expect(try entries() == Set(ResultWriter.allFiles), "no temporary file is left")
+    }
+
+    /// `--overwrite` on a run that fails its checks, or is interrupted, before its first result
+    /// must not have cost the previous results: they are replaced only by the first record.
+    @Test(arguments: [true, false])
+    func overwriteKeepsTheOldResultsUntilTheFirstRecord(closedExplicitly: Bool) throws {
+        let first = try ResultWriter(directory: directory, overwrite: false)
+        try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
+        try first.write(record("team/b:v1", .error(.notFound, "manifest unknown", step: .pull, exitCode: 1), line: 2))
+        first.close()
+        let before = try snapshot()
+        do {
+            let second = try ResultWriter(directory: directory, overwrite: true)
+            #expect(try snapshot() == before, "opening must not touch the old results")
+            if closedExplicitly { second.close() }
+        }
+        #expect(try snapshot() == before, "closing without a record keeps the old results byte for byte")
+        #expect(try entries() == Set(ResultWriter.allFiles), "no temporary file is left")
+    }
+
+    /// `verify` often runs as root; whoever can write to the output directory must not be able to
+    /// make it write through a link to a file elsewhere (`--overwrite` used to truncate it).
+    @Test(arguments: ResultWriter.allFiles, [false, true])
+    func aSymbolicLinkAtAResultFileIsRefusedAndItsTargetUntouched(name: String, overwrite: Bool) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let victim = directory + ".victim"
+        defer { try? FileManager.default.removeItem(atPath: victim) }
+        try "KEEP\n".write(toFile: victim, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: victim)
+        let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
+        #expect(message == "cannot write results: open \(directory)/\(name): not a regular file (a symbolic link); remove it or choose another --output-dir: File exists")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "KEEP\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + name) == victim)
+        #expect(try entries() == [name], "a refusal creates nothing")
+    }
+
+    @Test(arguments: [false, true])
+    func aDanglingLinkCreatesNothingAtItsTarget(overwrite: Bool) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let target = directory + ".created-through-the-link"
+        try FileManager.default.createSymbolicLink(atPath: directory + "/error_image.txt", withDestinationPath: target)
+        let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
+        #expect(message?.contains("\(directory)/error_image.txt: not a regular file (a symbolic link)") == true, "\(message ?? "no error")")
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    /// Opening a FIFO for writing waits for a reader, forever; it must be refused at once instead.
+    @Test func aFIFOIsRefusedAtOnce() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let fifo = directory + "/timeout_image.txt"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { [directory] in
+            do {
+                _ = try ResultWriter(directory: directory, overwrite: false)
+                outcome.message = "opened"
+            } catch {
+                outcome.message = "\(error)"
+            }
+            done.signal()
+        }
+        if done.wait(timeout: .now() + 5) == .timedOut {
+            Issue.record("opening the result files hangs on a FIFO")
+            // A reader lets the blocked open finish, so that the test ends.
+            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+            done.wait()
+            close(reader)
+        }
+        #expect(outcome.message == "cannot write results: open \(fifo): not a regular file (a FIFO); remove it or choose another --output-dir: File exists")
+    }
+
+    /// A link planted after the files were opened is replaced by the first record's rename, never
+    /// written through.
+    @Test func aLinkPlantedBeforeTheFirstRecordIsReplacedNotFollowed() throws {
+        let writer = try ResultWriter(directory: directory, overwrite: true)
+        let victim = directory + ".victim"
+        defer { try? FileManager.default.removeItem(atPath: victim) }
+        try "KEEP\n".write(toFile: victim, atomically: false, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: directory + "/good_image.txt")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/good_image.txt", withDestinationPath: victim)
+        try writer.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
+        writer.close()
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "KEEP\n")
+        let type = try FileManager.default.attributesOfItem(atPath: directory + "/good_image.txt")[.type] as? FileAttributeType
+        #expect(type == .typeRegular)
+        #expect(try contents("good_image.txt") == "team/a:v1\n")
     }
 
     @Test func anUnwritableDirectoryIsAnError() {
         #expect(throws: VerifyError.self) { try ResultWriter(directory: "/proc/verify-cannot-write-here", overwrite: false) }
     }
+}
+
+/// The message of the ``VerifyError/outputNotWritable(_:)`` that `body` throws; `nil`, and an
+/// issue, when it throws nothing or something else.
+private func refusal(_ body: () throws -> ResultWriter) -> String? {
+    do {
+        _ = try body()
+        Issue.record("the result files were opened")
+    } catch let error as VerifyError {
+        guard case .outputNotWritable = error else {
+            Issue.record("expected outputNotWritable, got: \(error)")
+            return nil
+        }
+        return error.description
+    } catch {
+        Issue.record("unexpected error: \(error)")
+    }
+    return nil
+}
+
+/// What a test's background thread saw.
+private final class Outcome: @unchecked Sendable {
+    var message: String?
 }
