@@ -124,11 +124,10 @@ public final class ResultWriter {
     ///
     /// - Throws: ``VerifyError/outputNotWritable(_:)`` when it is not a regular file.
     private func existingFile(_ name: String) throws(VerifyError) -> stat? {
-        do throws(SystemError) {
-            guard let info = try Posix.linkStatus(name, in: directoryDescriptor, describing: path(name)) else { return nil }
-            if let refusal = notARegularFile(info, name) { throw refusal }
-            return info
-        } catch { throw .outputNotWritable(error) }
+        let info: stat?
+        do { info = try Posix.linkStatus(name, in: directoryDescriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
+        if let info { try requireRegularFile(info, name) }
+        return info
     }
 
     /// Opens `name` to append to it, creating it if needed, but never through a symbolic link and
@@ -139,14 +138,15 @@ public final class ResultWriter {
             descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK,
                                         describing: path(name))
         } catch { throw .outputNotWritable(error) }
-        do throws(SystemError) {
-            let info = try Posix.fileStatus(descriptor, describing: path(name))
-            if let refusal = notARegularFile(info, name) { throw refusal }
-            try Posix.setFlags(descriptor, F_SETFL, O_APPEND)  // and O_NONBLOCK no longer
+        do throws(VerifyError) {
+            let info: stat
+            do { info = try Posix.fileStatus(descriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
+            try requireRegularFile(info, name)
+            do { try Posix.setFlags(descriptor, F_SETFL, O_APPEND) } catch { throw .outputNotWritable(error) }  // and O_NONBLOCK no longer
             return OpenFile(descriptor: descriptor, length: info.st_size, committed: info.st_size)
         } catch {
             Glibc.close(descriptor)
-            throw .outputNotWritable(error)
+            throw error
         }
     }
 
@@ -163,19 +163,19 @@ public final class ResultWriter {
         return OpenFile(descriptor: descriptor, length: 0, committed: 0)
     }
 
-    /// The refusal to open `name` unless `info` is a regular file's: a line that says what is
-    /// there instead, and what to do.
-    private func notARegularFile(_ info: stat, _ name: String) -> SystemError? {
+    /// Refuses `name` unless `info` is a regular file's, with a line that says what is there
+    /// instead.
+    private func requireRegularFile(_ info: stat, _ name: String) throws(VerifyError) {
         let kind: String
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return nil
+        case S_IFREG: return
         case S_IFLNK: kind = "a symbolic link"
         case S_IFIFO: kind = "a FIFO"
         case S_IFDIR: kind = "a directory"
         case S_IFSOCK: kind = "a socket"
         default: kind = "a device"
         }
-        return SystemError("open \(path(name)): not a regular file (\(kind)); remove it or choose another --output-dir", code: EEXIST)
+        throw .outputNotARegularFile(path: path(name), kind: kind)
     }
 
     // MARK: Writing

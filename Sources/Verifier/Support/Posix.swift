@@ -67,13 +67,6 @@ enum Posix {
         return info
     }
 
-    /// What is at `path`, without following a symbolic link there; `nil` when nothing is.
-    static func linkStatus(_ path: String) throws(SystemError) -> stat? {
-        var info = stat()
-        do { _ = try call("stat \(path)") { lstat(path, &info) } } catch where error.code == ENOENT { return nil }
-        return info
-    }
-
     /// Creates `path` and its missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."

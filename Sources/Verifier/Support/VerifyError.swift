@@ -10,6 +10,9 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case clientNotFound(String)
     /// The output directory or a result file cannot be created or written.
     case outputNotWritable(SystemError)
+    /// A result file's name holds something else (a link, a FIFO, a directory), which verify never
+    /// writes through.
+    case outputNotARegularFile(path: String, kind: String)
     /// A result file could not be written because its disk (or the file size limit) is full.
     /// The record being written was taken back whole.
     case outputFull(SystemError)
@@ -37,6 +40,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "container client \"\(name)\" not found; install docker or pass --docker PATH"
         case .outputNotWritable(let error):
             return "cannot write results: \(error)"
+        case .outputNotARegularFile(let path, let kind):
+            return "cannot write results: \(path) is \(kind), not a regular file; remove it or choose another --output-dir"
         case .outputFull(let error):
             return "disk full: \(error); the record being written was taken back, and the run stopped. Free space, then run again"
         case .outputHoldsResults(let path):

@@ -110,7 +110,7 @@ struct ResultWriterTests {
         try "KEEP\n".write(toFile: victim, atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: victim)
         let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
-        #expect(message == "cannot write results: open \(directory)/\(name): not a regular file (a symbolic link); remove it or choose another --output-dir: File exists")
+        #expect(message == "cannot write results: \(directory)/\(name) is a symbolic link, not a regular file; remove it or choose another --output-dir")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "KEEP\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + name) == victim)
         #expect(try entries() == [name], "a refusal creates nothing")
@@ -122,7 +122,7 @@ struct ResultWriterTests {
         let target = directory + ".created-through-the-link"
         try FileManager.default.createSymbolicLink(atPath: directory + "/error_image.txt", withDestinationPath: target)
         let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
-        #expect(message?.contains("\(directory)/error_image.txt: not a regular file (a symbolic link)") == true, "\(message ?? "no error")")
+        #expect(message?.contains("\(directory)/error_image.txt is a symbolic link, not a regular file") == true, "\(message ?? "no error")")
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
@@ -149,7 +149,7 @@ struct ResultWriterTests {
             done.wait()
             close(reader)
         }
-        #expect(outcome.message == "cannot write results: open \(fifo): not a regular file (a FIFO); remove it or choose another --output-dir: File exists")
+        #expect(outcome.message == "cannot write results: \(fifo) is a FIFO, not a regular file; remove it or choose another --output-dir")
     }
 
     /// A link planted after the files were opened is replaced by the first record's rename, never
@@ -174,15 +174,15 @@ struct ResultWriterTests {
     }
 }
 
-/// The message of the ``VerifyError/outputNotWritable(_:)`` that `body` throws; `nil`, and an
-/// issue, when it throws nothing or something else.
+/// The message of the ``VerifyError/outputNotARegularFile(path:kind:)`` that `body` throws; `nil`,
+/// and an issue, when it throws nothing or something else.
 private func refusal(_ body: () throws -> ResultWriter) -> String? {
     do {
         _ = try body()
         Issue.record("the result files were opened")
     } catch let error as VerifyError {
-        guard case .outputNotWritable = error else {
-            Issue.record("expected outputNotWritable, got: \(error)")
+        guard case .outputNotARegularFile = error else {
+            Issue.record("expected outputNotARegularFile, got: \(error)")
             return nil
         }
         return error.description
