@@ -28,18 +28,10 @@ final class UVLoop {
         }
     }
 
-    /// Runs until no referenced handle is left, or ``stop()`` is called.
+    /// Runs until no referenced handle is left.
     func run() {
         uv_run(raw, UV_RUN_DEFAULT)
     }
-
-    /// Makes ``run()`` return after the current iteration.
-    func stop() {
-        uv_stop(raw)
-    }
-
-    /// The loop's idea of now, in milliseconds on a monotonic clock.
-    var now: UInt64 { uv_now(raw) }
 }
 
 /// libuv's negative status codes, as text.

@@ -18,8 +18,8 @@ final class Supervisor {
         case running
         /// Every image has a result; the workers are being let go.
         case finishing
-        /// Stopping early; no further result is written.
-        case stopping(interrupted: Bool, error: VerifyError?)
+        /// Stopping early, for a signal or for `error`; no further result is written.
+        case stopping(error: VerifyError?)
     }
 
     private let configuration: RunConfiguration
@@ -118,7 +118,7 @@ final class Supervisor {
         loop.run()
         switch state {
         case .checking, .running, .finishing: return .completed(summary)
-        case .stopping(_, let error?): return .failed(error, summary)
+        case .stopping(let error?): return .failed(error, summary)
         case .stopping: return .interrupted(summary)
         }
     }
@@ -275,20 +275,17 @@ final class Supervisor {
             exit(ExitStatus.interrupted.rawValue)
         }
         Console.line("verify: interrupted; stopping the workers and their clients (Ctrl-C again to exit at once)")
-        stop(interrupted: true, error: nil)
+        stop(error: nil)
     }
 
-    private func stop(error: VerifyError) {
-        Console.line("verify: error: \(error)")
-        stop(interrupted: false, error: error)
-    }
-
-    /// Stops handing out work, kills every client's process group, and lets the workers go.
-    private func stop(interrupted: Bool, error: VerifyError?) {
+    /// Stops handing out work, kills every client's process group, and lets the workers go; for
+    /// `error`, or for a signal when it is `nil`.
+    private func stop(error: VerifyError?) {
         if case .stopping = state { return }
         let checking: Bool
         if case .checking = state { checking = true } else { checking = false }
-        state = .stopping(interrupted: interrupted, error: error)
+        if let error { Console.line("verify: error: \(error)") }
+        state = .stopping(error: error)
         summary.interrupted = policy.remaining - policy.neverStarted + unwritten
         summary.notStarted = policy.neverStarted
         if checking {

@@ -20,7 +20,7 @@ public enum ClientLocator {
     }
 
     private static func isExecutableFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+        guard let info = try? Posix.status(path), (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        return (try? Posix.call("access \(path)") { access(path, X_OK) }) != nil
     }
 }

@@ -67,6 +67,13 @@ enum Posix {
         return info
     }
 
+    /// What is at `path`, following symbolic links.
+    static func status(_ path: String) throws(SystemError) -> stat {
+        var info = stat()
+        _ = try call("stat \(path)") { stat(path, &info) }
+        return info
+    }
+
     /// Creates `path` and its missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."
