@@ -47,6 +47,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace results already in the output directory (once the first new result is written).")
     var overwrite = false
 
+    @Flag(name: .long, help: "Continue the results in the output directory: verify only the lines without a record. Starts afresh where there are none.")
+    var resume = false
+
+    @Flag(name: .long, help: "Like --resume, and also verify again the lines whose newest record is an error or a timeout.")
+    var retryFailed = false
+
     @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
     var progressInterval = RunConfiguration.standard.progressIntervalSeconds
 
@@ -70,6 +76,8 @@ struct VerifyCommand: ParsableCommand {
         configuration.client = docker
         configuration.keep = keep
         configuration.overwrite = overwrite
+        configuration.resume = resume
+        configuration.retryFailed = retryFailed
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn

@@ -10,8 +10,21 @@ import Foundation
 /// - with `overwrite`, the new files are created under temporary names beside the old ones, and
 ///   renamed over them by the first record; until then the old results are untouched, and a
 ///   writer closed without a record removes the temporary files;
-/// - a record is all or nothing: when a write fails, every file it touched is cut back.
+/// - a record is all or nothing: when a write fails, every file it touched is cut back;
+/// - with `resume`, a torn last line of `results.jsonl` (a crash mid-write) is cut off, and the
+///   status files are written anew from the newest record of each line, so that a crash at any
+///   moment leaves each line in exactly one of them, once.
 public final class ResultWriter {
+    /// What to do with results already in the directory.
+    public enum Mode: Sendable {
+        /// Refuse to run where results are.
+        case fresh
+        /// Replace them, once the first new record is written.
+        case overwrite
+        /// Continue them: append, after reading what is there.
+        case resume
+    }
+
     /// `good_image.txt`: one reference a line.
     public static let goodFile = "good_image.txt"
     /// `error_image.txt`: `REF<TAB>CATEGORY<TAB>message` a line.
@@ -41,17 +54,23 @@ public final class ResultWriter {
     private var directoryDescriptor: Int32 = -1
     private let encoder = JSONEncoder()
 
+    /// With `resume`: the records already there, and every record written since.
+    private(set) var history = ResultHistory()
+
     /// Whether a record has been written. With `overwrite`, this is also whether the old results
     /// have been replaced: until then they are as they were, and ``close()`` leaves them so.
     public private(set) var hasWritten = false
 
-    /// Opens (and if needed creates) the result files in `directory`; with `overwrite`, creates
-    /// new ones that replace the old ones when the first record is written.
+    /// Opens (and if needed creates) the result files in `directory`, and writes `run.json` for
+    /// `parameters`; with `overwrite`, creates new files that replace the old ones when the first
+    /// record is written; with `resume`, reads the records there first.
     ///
     /// - Throws: ``VerifyError/outputHoldsResults(path:)`` when a file already holds results and
-    ///   `overwrite` is false; ``VerifyError/outputNotWritable(_:)`` when a file cannot be opened,
-    ///   or a name holds something that is not a regular file. Neither refusal creates a file.
-    public init(directory: String, overwrite: Bool) throws(VerifyError) {
+    ///   the mode is `fresh`; ``VerifyError/resumeMismatch(path:difference:)`` when `run.json`
+    ///   says the results answer another question; ``VerifyError/outputNotWritable(_:)`` when a
+    ///   file cannot be opened, or a name holds something that is not a regular file. No refusal
+    ///   creates a file.
+    public init(directory: String, mode: Mode, parameters: RunParameters) throws(VerifyError) {
         self.directory = directory
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -62,10 +81,27 @@ public final class ResultWriter {
             // Every name is checked before anything is created, so that a refusal creates nothing.
             for name in Self.allFiles {
                 guard let info = try existingFile(name) else { continue }
-                if !overwrite && info.st_size > 0 { throw .outputHoldsResults(path: path(name)) }
+                if mode == .fresh && info.st_size > 0 { throw .outputHoldsResults(path: path(name)) }
             }
-            for name in Self.allFiles {
-                files[name] = overwrite ? try createReplacement(for: name) : try openForAppending(name)
+            let earlier = try existingFile(RunParameters.fileName) == nil ? nil : try readParameters()
+            switch mode {
+            case .fresh:
+                for name in Self.allFiles { files[name] = try openForAppending(name) }
+                try replaceWhole(RunParameters.fileName, with: parameters.encoded)
+            case .overwrite:
+                for name in Self.allFiles { files[name] = try createReplacement(for: name) }
+                let replacement = try createReplacement(for: RunParameters.fileName)
+                do { try Posix.writeAll(replacement.descriptor, parameters.encoded, describing: path(RunParameters.fileName)) } catch {
+                    throw .outputNotWritable(error)
+                }
+                Glibc.close(replacement.descriptor)
+            case .resume:
+                if let earlier, let difference = parameters.difference(from: earlier) {
+                    throw .resumeMismatch(path: path(RunParameters.fileName), difference: difference)
+                }
+                files[Self.recordsFile] = try openRecordsToResume()
+                try rewriteStatusFiles()
+                try replaceWhole(RunParameters.fileName, with: parameters.encoded)
             }
         } catch {
             close()
@@ -86,23 +122,72 @@ public final class ResultWriter {
         do { json = try encoder.encode(record) } catch {
             preconditionFailure("an ImageRecord always encodes: \(error)")
         }
+        let offset = files[Self.recordsFile]?.committed ?? 0
         try append(Array(json) + [UInt8(ascii: "\n")], to: Self.recordsFile)
-        switch record.verdict.status {
-        case .good:
-            try append(Array((record.reference + "\n").utf8), to: Self.goodFile)
-        case .timeout:
-            try append(Array((record.reference + "\n").utf8), to: Self.timeoutFile)
-        case .error:
-            let category = record.verdict.category ?? .other
-            let line = [record.reference, category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
-            try append(Array((line + "\n").utf8), to: Self.errorFile)
-        }
+        let status = Self.statusLine(reference: record.reference, status: record.verdict.status,
+                                     category: record.verdict.category, message: record.verdict.message)
+        try append(status.bytes, to: status.file)
         do { try replaceOldFiles() } catch {
             takeBackRecord()
             throw .outputNotWritable(error)
         }
         for (name, file) in files { files[name]?.committed = file.length }
+        history.note(record.reference, record.verdict.status, at: Int(offset))
         hasWritten = true
+    }
+
+    /// The status file a record goes to, and its line there: the reference for `good_image.txt`
+    /// and `timeout_image.txt`; `REF<TAB>CATEGORY<TAB>message` for `error_image.txt`.
+    static func statusLine(reference: String, status: ImageStatus, category: ErrorCategory?, message: String?) -> (file: String, bytes: [UInt8]) {
+        switch status {
+        case .good:
+            return (goodFile, Array((reference + "\n").utf8))
+        case .timeout:
+            return (timeoutFile, Array((reference + "\n").utf8))
+        case .error:
+            let line = [reference, (category ?? .other).rawValue, OneLine.make(message ?? "")].joined(separator: "\t")
+            return (errorFile, Array((line + "\n").utf8))
+        }
+    }
+
+    /// Writes the three status files anew from the newest record of each line, in the order of
+    /// `results.jsonl`, each to a new file renamed over the old one: each line ends up in exactly
+    /// one of them, once. Used on resume, and at the end of a run that re-ran failures.
+    func rewriteStatusFiles() throws(VerifyError) {
+        let statusFiles = [Self.goodFile, Self.errorFile, Self.timeoutFile]
+        var replacements: [String: OpenFile] = [:]
+        do throws(VerifyError) {
+            for name in statusFiles {
+                if let open = files.removeValue(forKey: name) { Glibc.close(open.descriptor) }
+                replacements[name] = try createReplacement(for: name)
+            }
+            let records: Int32
+            do { records = try Posix.open(Self.recordsFile, in: directoryDescriptor, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK,
+                                          describing: path(Self.recordsFile)) } catch { throw .outputNotWritable(error) }
+            defer { Glibc.close(records) }
+            let newest = history
+            do {
+                try LineReader.forEachLine(records, describing: path(Self.recordsFile)) { line, offset, terminated throws(SystemError) in
+                    guard terminated, let record = try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(line)),
+                          newest.newest(of: record.reference)?.offset == offset else { return }
+                    let status = Self.statusLine(reference: record.reference, status: record.status,
+                                                 category: record.category, message: record.message)
+                    guard let file = replacements[status.file] else { return }
+                    try Posix.writeAll(file.descriptor, status.bytes, describing: path(status.file))
+                    replacements[status.file]?.length += off_t(status.bytes.count)
+                }
+            } catch { throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error) }
+            for name in statusFiles {
+                do { try Posix.rename(pendingRenames[name]!, to: name, in: directoryDescriptor, describing: path(name)) } catch {
+                    throw .outputNotWritable(error)
+                }
+                pendingRenames[name] = nil
+                files[name] = replacements[name].map { OpenFile(descriptor: $0.descriptor, length: $0.length, committed: $0.length) }
+            }
+        } catch {
+            for file in replacements.values { Glibc.close(file.descriptor) }
+            throw error
+        }
     }
 
     /// Closes the files. With `overwrite` and no record written, removes the new files, so that
@@ -119,6 +204,64 @@ public final class ResultWriter {
     }
 
     // MARK: Opening
+
+    /// Opens `results.jsonl` to resume it: reads every record, cuts off a torn last line (and
+    /// says so), and leaves the descriptor appending.
+    private func openRecordsToResume() throws(VerifyError) -> OpenFile {
+        let name = Self.recordsFile
+        let descriptor: Int32
+        do {
+            descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, describing: path(name))
+        } catch { throw .outputNotWritable(error) }
+        do throws(VerifyError) {
+            let info: stat
+            do { info = try Posix.fileStatus(descriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
+            try requireRegularFile(info, name)
+            do {
+                history = try ResultHistory.read(descriptor, describing: path(name))
+                var length = info.st_size
+                if let torn = history.tornTail {
+                    try Posix.truncate(descriptor, to: off_t(torn.offset), describing: path(name))
+                    length = off_t(torn.offset)
+                    Console.line("verify: \(path(name)): the last line, at byte \(torn.offset), was torn by a crash (\(torn.length) bytes without a newline); it is cut off, and its image is verified again")
+                }
+                if !history.unreadable.isEmpty {
+                    Console.line("verify: \(path(name)): \(history.unreadable.count) lines are not records (the first at byte \(history.unreadable[0])); they are ignored")
+                }
+                try Posix.setFlags(descriptor, F_SETFL, O_APPEND)
+                return OpenFile(descriptor: descriptor, length: length, committed: length)
+            } catch { throw .outputNotWritable(error) }
+        } catch {
+            Glibc.close(descriptor)
+            throw error
+        }
+    }
+
+    /// The parameters in `run.json`, or `nil` when it cannot be read as such.
+    private func readParameters() throws(VerifyError) -> RunParameters? {
+        let name = RunParameters.fileName
+        let descriptor: Int32
+        do { descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK, describing: path(name)) } catch {
+            throw .outputNotWritable(error)
+        }
+        defer { Glibc.close(descriptor) }
+        var bytes: [UInt8] = []
+        do {
+            try LineReader.forEachLine(descriptor, describing: path(name)) { line, _, _ in bytes += line + [UInt8(ascii: "\n")] }
+        } catch { throw .outputNotWritable(error) }
+        return try? JSONDecoder().decode(RunParameters.self, from: Data(bytes))
+    }
+
+    /// Replaces `name` whole with `bytes`: a new file renamed over it.
+    private func replaceWhole(_ name: String, with bytes: [UInt8]) throws(VerifyError) {
+        let replacement = try createReplacement(for: name)
+        defer { Glibc.close(replacement.descriptor) }
+        do {
+            try Posix.writeAll(replacement.descriptor, bytes, describing: path(name))
+            try Posix.rename(pendingRenames[name]!, to: name, in: directoryDescriptor, describing: path(name))
+        } catch { throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error) }
+        pendingRenames[name] = nil
+    }
 
     /// What is at `name`, without following a link; `nil` when nothing is.
     ///

@@ -8,7 +8,11 @@ public struct RunSummary: Sendable {
     /// The list's repeated lines.
     public let duplicates: [ImageList.Duplicate]
     /// Lines that pull the same image as an earlier line: verified once, recorded for each.
-    public let sharedPulls: [SharedPull]
+    public internal(set) var sharedPulls: [SharedPull] = []
+    /// Lines whose result comes from an earlier run into the same directory (`--resume`).
+    public private(set) var earlier = 0
+    /// Records in the directory for lines that are no longer in the list; kept, not counted.
+    public internal(set) var recordsForOtherLines = 0
     /// The messages of the invalid lines.
     public private(set) var invalidLines: [String] = []
     /// Records written so far, by status.
@@ -38,12 +42,16 @@ public struct RunSummary: Sendable {
         public let firstText: String
     }
 
-    /// A tally of `total` images to verify, with the list's `duplicates` and `sharedPulls`; the
-    /// clock starts now.
-    public init(total: Int, duplicates: [ImageList.Duplicate], sharedPulls: [SharedPull] = []) {
+    /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
+    public init(total: Int, duplicates: [ImageList.Duplicate]) {
         self.total = total
         self.duplicates = duplicates
-        self.sharedPulls = sharedPulls
+    }
+
+    /// Counts a line whose result an earlier run recorded.
+    mutating func addEarlier(_ status: ImageStatus) {
+        statusCounts[status, default: 0] += 1
+        earlier += 1
     }
 
     /// Seconds since the run started.
@@ -92,6 +100,9 @@ public struct RunSummary: Sendable {
             lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \($0.text)" }
             if duplicates.count > 10 { lines.append("    … and \(duplicates.count - 10) more") }
         }
+        if earlier > 0 || recordsForOtherLines > 0 {
+            lines.append("  resumed: \(earlier) results from earlier runs counted above; \(recordsForOtherLines) records kept for lines no longer in the list")
+        }
         if !sharedPulls.isEmpty {
             lines.append("  same image: \(sharedPulls.count) lines pull the same image as an earlier line; each was verified once, for both (same_as in results.jsonl)")
             lines += sharedPulls.prefix(10).map { "    line \($0.line) \($0.text) = line \($0.firstLine) \($0.firstText)" }
@@ -112,7 +123,7 @@ public struct RunSummary: Sendable {
     private func count(_ status: ImageStatus) -> Int { statusCounts[status, default: 0] }
 
     private var rate: String {
-        let perMinute = elapsedSeconds > 0 ? Double(recorded) / elapsedSeconds * 60 : 0
+        let perMinute = elapsedSeconds > 0 ? Double(recorded - earlier) / elapsedSeconds * 60 : 0
         return String(format: "%.1f images/min", perMinute)
     }
 

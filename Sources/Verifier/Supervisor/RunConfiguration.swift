@@ -28,6 +28,10 @@ public struct RunConfiguration: Sendable {
     public var keep = false
     /// Replace results already in the output directory.
     public var overwrite = false
+    /// Continue the results already in the output directory: skip the lines that have a record.
+    public var resume = false
+    /// With ``resume``, also verify again the lines whose newest record is an error or a timeout.
+    public var retryFailed = false
     /// Seconds between progress lines on stderr; 0 for none.
     public var progressIntervalSeconds: Double = 5
 
@@ -59,6 +63,15 @@ public struct RunConfiguration: Sendable {
         try Self.check(timeoutSeconds, in: Bounds.timeoutSeconds, flag: "--timeout", unit: " seconds")
         try Self.check(killGraceSeconds, in: Bounds.killGraceSeconds, flag: "--kill-grace", unit: " seconds")
         try Self.check(progressIntervalSeconds, in: Bounds.progressIntervalSeconds, flag: "--progress-interval", unit: " seconds")
+        if overwrite && (resume || retryFailed) {
+            throw .invalidOption(flag: "--overwrite", reason: "replaces the results that --resume and --retry-failed continue; give one or the other")
+        }
+    }
+
+    /// What the result writer does with results already in the output directory.
+    var outputMode: ResultWriter.Mode {
+        if overwrite { return .overwrite }
+        return resume || retryFailed ? .resume : .fresh
     }
 
     /// Seconds the supervisor lets a worker hold one image before it counts the worker as hung:

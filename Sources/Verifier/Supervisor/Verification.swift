@@ -17,31 +17,49 @@ public enum Verification {
         do { list = ImageList(bytes: try Posix.readAll(configuration.listPath)) } catch {
             throw .listUnreadable(path: configuration.listPath, reason: String(cString: strerror(error.code)))
         }
-        let (jobs, invalid) = plan(list, registry: configuration.registry)
         let client = try ClientLocator.locate(configuration.client)
         try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
-        let writer = try ResultWriter(directory: configuration.outputDirectory, overwrite: configuration.overwrite)
-        var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates, sharedPulls: sharedPulls(jobs))
-        guard !jobs.isEmpty else {
+        let writer = try ResultWriter(directory: configuration.outputDirectory, mode: configuration.outputMode,
+                                      parameters: RunParameters(configuration, client: client))
+        var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates)
+        let (jobs, invalid) = plan(list, configuration: configuration, history: writer.history, summary: &summary)
+        summary.sharedPulls = sharedPulls(jobs)
+        let outcome: RunOutcome
+        if jobs.isEmpty {
             for record in invalid {
                 try writer.write(record)
                 summary.add(record)
             }
-            return .completed(summary)
+            outcome = .completed(summary)
+        } else {
+            let supervisor = try Supervisor(configuration: configuration, client: client, jobs: jobs, writer: writer, summary: summary)
+            guard try supervisor.checkDaemon() else { return .interrupted(supervisor.summary) }
+            for record in invalid { try supervisor.record(record) }
+            outcome = supervisor.run()
         }
-        let supervisor = try Supervisor(configuration: configuration, client: client, jobs: jobs, writer: writer, summary: summary)
-        guard try supervisor.checkDaemon() else { return .interrupted(supervisor.summary) }
-        for record in invalid { try supervisor.record(record) }
-        return supervisor.run()
+        // A line re-run by --retry-failed has an older record in a status file: write them anew.
+        if configuration.retryFailed && writer.hasWritten { try writer.rewriteStatusFiles() }
+        return outcome
     }
 
-    /// The list's valid lines as jobs (with the reference each pulls), and a record for each
-    /// invalid line.
-    private static func plan(_ list: ImageList, registry: RegistryHost?) -> (jobs: [Job], invalid: [ImageRecord]) {
+    /// The list's lines to verify as jobs (with the reference each pulls), and a record for each
+    /// invalid line to record; lines that already have a result in `history` are counted in
+    /// `summary` and left out (with `retryFailed`, only those whose newest result is good).
+    private static func plan(_ list: ImageList, configuration: RunConfiguration, history: ResultHistory,
+                             summary: inout RunSummary) -> (jobs: [Job], invalid: [ImageRecord]) {
         var jobs: [Job] = []
         var invalid: [ImageRecord] = []
+        var matched = 0
         let now = Date()
+        let registry = configuration.registry
         for entry in list.entries {
+            if let newest = history.newest(of: entry.text) {
+                matched += 1
+                if !configuration.retryFailed || newest.status == .good {
+                    summary.addEarlier(newest.status)
+                    continue
+                }
+            }
             do {
                 let reference = try entry.reference.get()
                 let pulled = try registry.map { registry throws(ReferenceError) in try reference.replacingRegistry(with: registry) } ?? reference
@@ -52,6 +70,7 @@ public enum Verification {
                                            startedAt: now, finishedAt: now))
             }
         }
+        summary.recordsForOtherLines = history.newest.count - matched
         return (jobs, invalid)
     }
 

@@ -16,6 +16,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     /// A result file could not be written because its disk (or the file size limit) is full.
     /// The record being written was taken back whole.
     case outputFull(SystemError)
+    /// `--resume` into a directory whose results were made with other parameters.
+    case resumeMismatch(path: String, difference: String)
     /// The output directory already holds results and `--overwrite` was not given.
     case outputHoldsResults(path: String)
     /// The container daemon does not answer.
@@ -45,7 +47,9 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
         case .outputFull(let error):
             return "disk full: \(error); the record being written was taken back, and the run stopped. Free space, then run again"
         case .outputHoldsResults(let path):
-            return "\(path) already holds results; move it away, choose another --output-dir, or pass --overwrite"
+            return "\(path) already holds results; pass --resume to continue them, --overwrite to replace them, or choose another --output-dir"
+        case .resumeMismatch(let path, let difference):
+            return "cannot resume: \(path) says these results were made differently (\(difference)); run with the same options, or pass --overwrite"
         case .daemonUnavailable(let message):
             return "the Docker daemon is not reachable, so no image can be verified: \(message)"
         case .fileDescriptorLimit(let needed, let hardLimit):

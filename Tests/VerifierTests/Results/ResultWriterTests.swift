@@ -27,7 +27,7 @@ struct ResultWriterTests {
     }
 
     @Test func writesOneLinePerImageToTheStatusFileAndTheJSONLines() throws {
-        let writer = try ResultWriter(directory: directory + "/nested/out", overwrite: false)
+        let writer = try ResultWriter(directory: directory + "/nested/out", mode: .fresh, parameters: .example)
         let digest = "sha256:" + String(repeating: "a", count: 64)
         try writer.write(record("team/a:v1", .good(digest: digest)))
         try writer.write(record("team/b:v1", .error(.notFound, "manifest unknown\n\tsecond line", step: .pull, exitCode: 1), line: 2))
@@ -58,19 +58,19 @@ struct ResultWriterTests {
     }
 
     @Test func refusesADirectoryThatAlreadyHoldsResults() throws {
-        let first = try ResultWriter(directory: directory, overwrite: false)
+        let first = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
         try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
         first.close()
-        #expect(throws: VerifyError.self) { try ResultWriter(directory: directory, overwrite: false) }
+        #expect(throws: VerifyError.self) { try ResultWriter(directory: directory, mode: .fresh, parameters: .example) }
         #expect(try contents("good_image.txt") == "team/a:v1\n", "refusing must not touch what is there")
     }
 
     @Test func overwriteReplacesTheOldResultsWithTheFirstRecord() throws {
-        let first = try ResultWriter(directory: directory, overwrite: false)
+        let first = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
         try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
         try first.write(record("team/b:v1", .error(.notFound, "manifest unknown", step: .pull, exitCode: 1), line: 2))
         first.close()
-        let second = try ResultWriter(directory: directory, overwrite: true)
+        let second = try ResultWriter(directory: directory, mode: .overwrite, parameters: .example)
         #expect(!second.hasWritten)
         try second.write(record("team/c:v1", Verdict(status: .timeout, category: .timeout, message: "no result", step: .pull)))
         #expect(second.hasWritten)
@@ -86,13 +86,13 @@ struct ResultWriterTests {
     /// must not have cost the previous results: they are replaced only by the first record.
     @Test(arguments: [true, false])
     func overwriteKeepsTheOldResultsUntilTheFirstRecord(closedExplicitly: Bool) throws {
-        let first = try ResultWriter(directory: directory, overwrite: false)
+        let first = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
         try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64))))
         try first.write(record("team/b:v1", .error(.notFound, "manifest unknown", step: .pull, exitCode: 1), line: 2))
         first.close()
         let before = try snapshot()
         do {
-            let second = try ResultWriter(directory: directory, overwrite: true)
+            let second = try ResultWriter(directory: directory, mode: .overwrite, parameters: .example)
             #expect(try snapshot() == before, "opening must not touch the old results")
             if closedExplicitly { second.close() }
         }
@@ -109,7 +109,7 @@ struct ResultWriterTests {
         defer { try? FileManager.default.removeItem(atPath: victim) }
         try "KEEP\n".write(toFile: victim, atomically: false, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: directory + "/" + name, withDestinationPath: victim)
-        let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
+        let message = refusal { try ResultWriter(directory: directory, mode: overwrite ? .overwrite : .fresh, parameters: .example) }
         #expect(message == "cannot write results: \(directory)/\(name) is a symbolic link, not a regular file; remove it or choose another --output-dir")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "KEEP\n")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/" + name) == victim)
@@ -121,7 +121,7 @@ struct ResultWriterTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let target = directory + ".created-through-the-link"
         try FileManager.default.createSymbolicLink(atPath: directory + "/error_image.txt", withDestinationPath: target)
-        let message = refusal { try ResultWriter(directory: directory, overwrite: overwrite) }
+        let message = refusal { try ResultWriter(directory: directory, mode: overwrite ? .overwrite : .fresh, parameters: .example) }
         #expect(message?.contains("\(directory)/error_image.txt is a symbolic link, not a regular file") == true, "\(message ?? "no error")")
         #expect(!FileManager.default.fileExists(atPath: target))
     }
@@ -135,7 +135,7 @@ struct ResultWriterTests {
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async { [directory] in
             do {
-                _ = try ResultWriter(directory: directory, overwrite: false)
+                _ = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
                 outcome.message = "opened"
             } catch {
                 outcome.message = "\(error)"
@@ -155,7 +155,7 @@ struct ResultWriterTests {
     /// A link planted after the files were opened is replaced by the first record's rename, never
     /// written through.
     @Test func aLinkPlantedBeforeTheFirstRecordIsReplacedNotFollowed() throws {
-        let writer = try ResultWriter(directory: directory, overwrite: true)
+        let writer = try ResultWriter(directory: directory, mode: .overwrite, parameters: .example)
         let victim = directory + ".victim"
         defer { try? FileManager.default.removeItem(atPath: victim) }
         try "KEEP\n".write(toFile: victim, atomically: false, encoding: .utf8)
@@ -170,7 +170,7 @@ struct ResultWriterTests {
     }
 
     @Test func anUnwritableDirectoryIsAnError() {
-        #expect(throws: VerifyError.self) { try ResultWriter(directory: "/proc/verify-cannot-write-here", overwrite: false) }
+        #expect(throws: VerifyError.self) { try ResultWriter(directory: "/proc/verify-cannot-write-here", mode: .fresh, parameters: .example) }
     }
 }
 
@@ -195,4 +195,9 @@ private func refusal(_ body: () throws -> ResultWriter) -> String? {
 /// What a test's background thread saw.
 private final class Outcome: @unchecked Sendable {
     var message: String?
+}
+
+extension RunParameters {
+    /// The parameters of a run with the defaults and docker at /usr/bin/docker.
+    static let example = RunParameters(RunConfiguration(listPath: "-", processes: 1), client: "/usr/bin/docker")
 }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// `run.json`: the parameters of a run that change what "good" means, written to the output
+/// directory so that `--resume` never mixes results that answer different questions.
+public struct RunParameters: Codable, Sendable, Equatable {
+    /// The container client's path.
+    public var client: String
+    /// `--registry`, if given.
+    public var registry: String?
+
+    /// The file's name in the output directory.
+    static let fileName = "run.json"
+
+    /// The parameters of `configuration`, whose client was found at `client`.
+    init(_ configuration: RunConfiguration, client: String) {
+        self.client = client
+        registry = configuration.registry?.description
+    }
+
+    /// What differs from `earlier`, in words a person can act on; `nil` when nothing does.
+    func difference(from earlier: RunParameters) -> String? {
+        var differences: [String] = []
+        if client != earlier.client { differences.append("the client was \(earlier.client), now \(client)") }
+        if registry != earlier.registry {
+            differences.append("--registry was \(earlier.registry ?? "not given"), now \(registry ?? "not given")")
+        }
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
+    }
+
+    /// The file's bytes.
+    var encoded: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { preconditionFailure("RunParameters always encode") }
+        return Array(data) + [UInt8(ascii: "\n")]
+    }
+}
