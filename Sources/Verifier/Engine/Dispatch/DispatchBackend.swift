@@ -1,7 +1,7 @@
 import Foundation
 
-/// The Dispatch engine's mechanism: clients through Foundation.Process, time through
-/// DispatchSourceTimer.
+/// The Dispatch engine's mechanism: clients through Foundation.Process, their output and exits
+/// through the ``DescriptorWatcher``, time through DispatchSourceTimer.
 ///
 /// Timers fire on a queue of their own, never on the global queues, where blocking work could
 /// starve them; they then hop to the engine's queue, which never blocks.
@@ -9,17 +9,19 @@ final class DispatchBackend: EngineBackend, @unchecked Sendable {
     private let client: String
     private let drainSeconds: Double
     private let queue: DispatchQueue
+    private let watcher: DescriptorWatcher
     private let timers = DispatchQueue(label: "verify.dispatch.timers")
 
-    init(client: String, drainSeconds: Double, queue: DispatchQueue) {
+    init(client: String, drainSeconds: Double, queue: DispatchQueue, watcher: DescriptorWatcher) {
         self.client = client
         self.drainSeconds = drainSeconds
         self.queue = queue
+        self.watcher = watcher
     }
 
     func startCommand(arguments: [String], completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) -> DispatchCommand {
         try DispatchCommand(executable: client, arguments: arguments, drainSeconds: drainSeconds,
-                            queue: queue, timers: timers, completion: completion)
+                            queue: queue, timers: timers, watcher: watcher, completion: completion)
     }
 
     func schedule(after seconds: Double, _ action: @escaping () -> Void) -> DispatchTimer {

@@ -3,9 +3,9 @@ import Glibc
 #endif
 import Foundation
 
-/// One client command started with Foundation.Process, its output read with DispatchIO, and
-/// reported once it has exited **and** both pipes have reached end of file (or the drain time
-/// after the exit has run out, when the whole group is killed).
+/// One client command started with Foundation.Process, its output read through the
+/// ``DescriptorWatcher``, and reported once it has exited **and** both pipes have reached end of
+/// file (or the drain time after the exit has run out, when the whole group is killed).
 ///
 /// Foundation.Process puts every child in a process group of its own (its PID), which is what
 /// lets the engine kill a client and its grandchildren together. Everything mutable is touched
@@ -15,20 +15,28 @@ import Foundation
 /// grandchild, inherits: a grandchild that lingers delays the exit for as long as it lives. So the
 /// exit is also watched through a pidfd, and its status peeked with `waitid(WNOWAIT)`, which leaves
 /// the reaping to Foundation (one reaper per process). Whichever reports first wins.
+///
+/// Neither the pipes nor the pidfd are given to libdispatch (DispatchIO, DispatchSourceRead): its
+/// epoll backend frees a source's bookkeeping under its own feet when a descriptor hangs up, which
+/// crashed workers; see ``DescriptorWatcher``.
 final class DispatchCommand: RunningCommand, @unchecked Sendable {
     private(set) var processGroup: Int32 = 0
     private let process = Process()
     private let queue: DispatchQueue
     private let timers: DispatchQueue
+    private let watcher: DescriptorWatcher
     private let drainSeconds: Double
     private var capture = CommandCapture()
     private var drainTimer: DispatchTimer?
-    private var exitWatch: DispatchSourceRead?
+    private var exitWatch: DescriptorWatcher.Watch?
+    /// The pipes still being read.
+    private var streamWatches: [DescriptorWatcher.Watch] = []
     private var completion: ((CommandOutcome) -> Void)?
 
     init(executable: String, arguments: [String], drainSeconds: Double, queue: DispatchQueue, timers: DispatchQueue,
-         completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
+         watcher: DescriptorWatcher, completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
         self.queue = queue
+        self.watcher = watcher
         self.timers = timers
         self.drainSeconds = drainSeconds
         self.completion = completion
@@ -54,8 +62,8 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         }
         processGroup = process.processIdentifier
         watchExit()
-        read(output.fileHandleForReading) { [self] in capture.append($0, to: .stdout) }
-        read(errors.fileHandleForReading) { [self] in capture.append($0, to: .stderr) }
+        read(output.fileHandleForReading, into: .stdout)
+        read(errors.fileHandleForReading, into: .stderr)
     }
 
     /// The child inherits the mask of the thread that spawns it, and Foundation.Process does not
@@ -75,22 +83,25 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         Posix.signalGroup(processGroup, signal)
     }
 
-    /// Reads `handle` to its end with DispatchIO (readabilityHandler does not reliably deliver end
-    /// of file). DispatchIO gets a descriptor of its own, and the FileHandle is closed at once, outside
-    /// any lock and with no handler set, so closing it cannot deadlock.
-    private func read(_ handle: FileHandle, into append: @escaping (UnsafeRawBufferPointer) -> Void) {
-        let fd = fcntl(handle.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+    /// Reads `handle` to its end through the watcher (readabilityHandler does not reliably deliver
+    /// end of file), into a tail buffer: a client that floods waits on its full pipe. The watcher
+    /// gets a non-blocking descriptor of its own, and the FileHandle is closed at once, outside any
+    /// lock and with no handler set, so closing it cannot deadlock.
+    private func read(_ handle: FileHandle, into stream: CommandCapture.Stream) {
+        let fd = try? Posix.call("duplicate a client's pipe") { fcntl(handle.fileDescriptor, F_DUPFD_CLOEXEC, 0) }
         try? handle.close()
-        guard fd >= 0 else { return streamEnded() }
-        let io = DispatchIO(type: .stream, fileDescriptor: fd, queue: queue) { _ in close(fd) }
-        io.setLimit(lowWater: 1)
-        io.read(offset: 0, length: Int.max, queue: queue) { [self] done, data, _ in
-            data?.regions.forEach { $0.withUnsafeBytes(append) }
-            if done {
-                io.close()
-                streamEnded()
-            }
+        guard let fd else { return streamEnded() }
+        do {
+            try Posix.setFlags(fd, F_SETFL, try Posix.getFlags(fd, F_GETFL) | O_NONBLOCK)
+        } catch {
+            close(fd)
+            return streamEnded()
         }
+        streamWatches.append(watcher.watch(fd) { [self] watch in
+            guard watcher.read(watch, into: { capture.append($0, to: stream) }) else { return }
+            streamWatches.removeAll { $0 === watch }
+            streamEnded()
+        })
     }
 
     /// Learns of the exit through a pidfd, independently of Foundation's socket. Without pidfds
@@ -98,24 +109,20 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
     private func watchExit() {
         let pid = processGroup
         guard let pidfd = try? Posix.pidfd(pid) else { return }
-        let watch = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
-        watch.setEventHandler { [self] in
+        exitWatch = watcher.watch(pidfd) { [self] watch in
             do {
                 // nil: still running (a spurious wake-up).
-                guard let termination = try Posix.peekExit(pid) else { return }
+                guard let termination = try Posix.peekExit(pid) else { return watcher.rearm(watch) }
                 exited(termination)
             } catch {
                 // Reaped by Foundation already, whose report is on the way.
                 stopWatchingExit()
             }
         }
-        watch.setCancelHandler { close(pidfd) }
-        watch.resume()
-        exitWatch = watch
     }
 
     private func stopWatchingExit() {
-        exitWatch?.cancel()
+        if let exitWatch { watcher.stop(exitWatch) }
         exitWatch = nil
     }
 
@@ -142,6 +149,10 @@ final class DispatchCommand: RunningCommand, @unchecked Sendable {
         self.completion = nil
         drainTimer?.cancel()
         drainTimer = nil
+        // After the drain, a pipe may still be held open by a grandchild that left the group.
+        streamWatches.forEach(watcher.stop)
+        streamWatches.removeAll()
+        stopWatchingExit()
         completion(outcome)
     }
 }

@@ -3,23 +3,28 @@ import Glibc
 #endif
 import Foundation
 
-/// A worker of the Dispatch engine: Foundation.Process for the clients, DispatchIO for their
-/// output, DispatchSourceTimer for time, and one serial queue that owns all state.
+/// A worker of the Dispatch engine: Foundation.Process for the clients, a ``DescriptorWatcher`` for
+/// their output, their exits and the supervisor channel, DispatchSourceTimer for time, and one
+/// serial queue that owns all state.
 ///
 /// Foundation.Process reaps its own children, so this process never touches libuv: one reaper
 /// per process.
 final class DispatchWorker: @unchecked Sendable {
     private let queue = DispatchQueue(label: "verify.dispatch.engine")
     private let writes = DispatchQueue(label: "verify.dispatch.channel")
+    private let watcher: DescriptorWatcher
     private var core: WorkerCore<DispatchBackend>!
     private var framer = MessageFramer<SupervisorMessage>()
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private var sources: [any DispatchSourceProtocol] = []
 
     init(configuration: WorkerConfiguration) throws(VerifyError) {
+        do { watcher = try DescriptorWatcher(queue: queue) } catch {
+            throw .eventLoop("worker \(configuration.index): \(error)")
+        }
         let writes = self.writes
         core = WorkerCore(configuration: configuration,
-                          backend: DispatchBackend(client: configuration.client, drainSeconds: configuration.drainSeconds, queue: queue),
+                          backend: DispatchBackend(client: configuration.client, drainSeconds: configuration.drainSeconds,
+                                                   queue: queue, watcher: watcher),
                           send: { message in
                               let line = message.framed
                               // A supervisor that is gone is noticed by the reader (end of file).
@@ -29,11 +34,11 @@ final class DispatchWorker: @unchecked Sendable {
 
     /// Runs until the supervisor closes the channel, then exits the process.
     func run() -> Never {
-        sources.append(TerminationSignals.watch(on: queue) { [self] in abandon() })
-        let reader = DispatchSource.makeReadSource(fileDescriptor: WorkerProcess.channelDescriptor, queue: queue)
-        reader.setEventHandler { [self] in readChannel() }
-        reader.resume()
-        sources.append(reader)
+        watcher.watch(TerminationSignals.install()) { [self] _ in abandon() }
+        watcher.watch(WorkerProcess.channelDescriptor) { [self] watch in
+            readChannel()
+            watcher.rearm(watch)
+        }
         dispatchMain()
     }
 

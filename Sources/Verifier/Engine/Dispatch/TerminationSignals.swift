@@ -13,16 +13,13 @@ enum TerminationSignals {
     /// The pipe's write end, for the handler; set once, before the handlers are installed.
     nonisolated(unsafe) private static var writeEnd: Int32 = -1
 
-    /// Calls `action` on `queue` when SIGTERM or SIGHUP arrives. Keep the returned source.
-    static func watch(on queue: DispatchQueue, _ action: @escaping () -> Void) -> DispatchSourceRead {
+    /// Installs the handlers; returns the pipe's read end, readable once SIGTERM or SIGHUP arrived.
+    static func install() -> Int32 {
         guard let ends = try? Posix.pipe() else { preconditionFailure("no descriptor left for a pipe at worker start") }
         for end in [ends.read, ends.write] {
             try? Posix.setFlags(end, F_SETFL, (try? Posix.getFlags(end, F_GETFL)).map { $0 | O_NONBLOCK } ?? O_NONBLOCK)
         }
         writeEnd = ends.write
-        let source = DispatchSource.makeReadSource(fileDescriptor: ends.read, queue: queue)
-        source.setEventHandler(handler: action)
-        source.resume()
         signal(SIGINT) { _ in }
         for terminating in [SIGTERM, SIGHUP] {
             signal(terminating) { _ in
@@ -30,6 +27,6 @@ enum TerminationSignals {
                 _ = write(TerminationSignals.writeEnd, &byte, 1)
             }
         }
-        return source
+        return ends.read
     }
 }
