@@ -53,6 +53,7 @@ final class DispatchWorker: @unchecked Sendable {
         guard count > 0 else {
             // End of file: the supervisor is done with us, or gone.
             guard core.isIdle else { abandon() }
+            core.endOrphans()
             writes.sync {}
             exit(0)
         }
