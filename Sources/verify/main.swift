@@ -11,12 +11,14 @@ if arguments.first == WorkerProcess.flag {
 do {
     var command = try VerifyCommand.parseAsRoot()
     try command.run()
+} catch let status as ExitCode {
+    // The run has already said what happened, on stderr; stdout stays empty.
+    exit(status.rawValue)
 } catch {
     let status = VerifyCommand.exitCode(for: error)
     if status == .success {
+        // --help: the one thing verify prints on stdout.
         print(VerifyCommand.fullMessage(for: error))
-    } else if error is ExitCode {
-        // The run has already said what happened.
     } else {
         // Usage errors: one line, exit 2 like every other input error.
         let message = VerifyCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
