@@ -39,7 +39,7 @@ enum ReferenceParser {
         var path = remainder
         if let slash = remainder.firstIndex(of: "/") {
             let first = remainder[..<slash]
-            if first.contains(".") || first.contains(":") || first == "localhost" || first.lowercased() != first {
+            if readsAsDomain(first) {
                 domain = String(first)
                 path = remainder[remainder.index(after: slash)...]
             }
@@ -62,6 +62,13 @@ enum ReferenceParser {
             throw ReferenceError("repository name is \(normalizedLength) characters long; the limit is \(ImageReference.maximumNameLength)")
         }
         return reference
+    }
+
+    /// Whether Docker reads `component`, the part of a name before its first `/`, as a registry
+    /// host rather than as the first path component of a Docker Hub name: it has a dot, a colon or
+    /// an uppercase letter, or is `localhost` (distribution/reference's `splitDockerDomain`).
+    static func readsAsDomain(_ component: some StringProtocol) -> Bool {
+        component.contains(".") || component.contains(":") || component == "localhost" || component.lowercased() != component
     }
 
     /// `host [":" port]`, where host is a DNS name, an IPv4 address or a bracketed IPv6 address.
