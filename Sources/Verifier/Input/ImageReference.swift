@@ -20,6 +20,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     /// The longest repository name Docker accepts, registry part included.
     static let maximumNameLength = 255
+    /// More than any valid reference is long: a 255-character name (261 when written with
+    /// `index.docker.io/`), a 128-character tag and a sha256 digest come to 461.
+    static let maximumLength = 512
 
     /// Parses and validates `text`, which must already be trimmed.
     public init(parsing text: String) throws(ReferenceError) {

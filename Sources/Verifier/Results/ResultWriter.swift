@@ -61,7 +61,7 @@ public final class ResultWriter {
             try append(Array((record.reference + "\n").utf8), to: Self.timeoutFile)
         case .error:
             let category = record.verdict.category ?? .other
-            let line = [record.reference, category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
+            let line = [EscapedText.make(record.reference), category.rawValue, OneLine.make(record.verdict.message ?? "")].joined(separator: "\t")
             try append(Array((line + "\n").utf8), to: Self.errorFile)
         }
     }
