@@ -20,8 +20,8 @@ do {
         // --help: the one thing verify prints on stdout.
         print(VerifyCommand.fullMessage(for: error))
     } else {
-        // Usage errors: one line, exit 2 like every other input error.
-        let message = VerifyCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+        // Usage errors: one line, exit 2 like every other input error; the argument it quotes is escaped.
+        let message = VerifyCommand.message(for: error).split(separator: "\n").first.map { EscapedText.make($0) } ?? "invalid usage"
         FileHandle.standardError.write(Data("verify: error: \(message) (see verify --help)\n".utf8))
         exit(ExitStatus.environmentError.rawValue)
     }

@@ -55,6 +55,12 @@ struct HostileInputTests {
         }
     }
 
+    @Test func anUnknownOptionIsEchoedEscaped() throws {
+        let result = try execute(VerifyRun.executable, ["--\u{1b}]0;pwned\u{7}", "images.txt"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "verify: error: Unknown option '--\\x1b]0;pwned\\x07' (see verify --help)\n")
+    }
+
     @Test(arguments: engines)
     func controlCharactersInClientOutputAreEscapedInTheMessageColumn(_ engine: String) throws {
         let scratch = VerifyRun.scratch()
