@@ -50,7 +50,7 @@ public struct ImageList: Sendable {
 
     /// A list line as verify echoes it in messages and the summary: escaped, and cut at 200
     /// characters (``EscapedText/make(_:limit:)``).
-    public static func shown(_ text: String) -> String {
+    static func shown(_ text: String) -> String {
         EscapedText.make(text, limit: 200)
     }
 

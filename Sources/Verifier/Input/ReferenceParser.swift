@@ -8,7 +8,8 @@ enum ReferenceParser {
             throw ReferenceError("reference is \(text.utf8.count) bytes long; no valid reference is longer than \(ImageReference.maximumLength)")
         }
         if let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { $1.properties.isWhitespace || !EscapedText.isVisible($1) }) {
-            let kind = scalar.properties.isWhitespace ? "white space" : "a control character"
+            let kind = scalar.properties.isWhitespace ? "white space"
+                : scalar.properties.generalCategory == .control ? "a control character" : "an invisible character"
             throw ReferenceError("reference contains \(kind) \"\(EscapedText.make(String(scalar)))\" at character \(offset + 1)")
         }
         if text.utf8.count == 64 && text.utf8.allSatisfy(isLowerHex) {

@@ -6,7 +6,7 @@ public struct RegistryHost: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates `text` against the domain part of Docker's reference grammar, and refuses a host
     /// Docker would take for the first component of a Docker Hub name (`myregistry/team/app` is a
-    /// Docker Hub repository): it needs a dot, a port, or to be `localhost`.
+    /// Docker Hub repository): it needs a dot, a port or an uppercase letter, or to be `localhost`.
     public init(parsing text: String) throws(ReferenceError) {
         guard ReferenceParser.isValidDomain(text) else {
             throw ReferenceError("\"\(text)\" is not a registry address (expected HOST or HOST:PORT, like registry.example.com:5000)")

@@ -130,7 +130,8 @@ struct ReferenceParsingTests {
         ("team/app\u{0}", "a control character \"\\x00\""),
         ("team/app\u{7f}", "a control character \"\\x7f\""),
         ("team/app\u{9b}31m", "a control character \"\\u{9b}\""),
-        ("team/app\u{202e}", "a control character \"\\u{202e}\""),
+        ("team/app\u{202e}", "an invisible character \"\\u{202e}\""),
+        ("team/app\u{200b}", "an invisible character \"\\u{200b}\""),
         (String(repeating: "a", count: 513), "reference is 513 bytes long; no valid reference is longer than 512"),
         ("team/app:" + String(repeating: "t", count: 300), "invalid tag \"" + String(repeating: "t", count: 100 - "… (300 bytes)".count) + "… (300 bytes)\""),
     ]
