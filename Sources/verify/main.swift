@@ -15,15 +15,17 @@ if arguments.first == ParentBoundExec.flag {
 do {
     var command = try VerifyCommand.parseAsRoot()
     try command.run()
+} catch let status as ExitCode {
+    // The run has already said what happened, on stderr; stdout stays empty.
+    exit(status.rawValue)
 } catch {
     let status = VerifyCommand.exitCode(for: error)
     if status == .success {
+        // --help: the one thing verify prints on stdout.
         print(VerifyCommand.fullMessage(for: error))
-    } else if error is ExitCode {
-        // The run has already said what happened.
     } else {
-        // Usage errors: one line, exit 2 like every other input error.
-        let message = VerifyCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+        // Usage errors: one line, exit 2 like every other input error; the argument it quotes is escaped.
+        let message = VerifyCommand.message(for: error).split(separator: "\n").first.map { EscapedText.make($0) } ?? "invalid usage"
         FileHandle.standardError.write(Data("verify: error: \(message) (see verify --help)\n".utf8))
         exit(ExitStatus.environmentError.rawValue)
     }

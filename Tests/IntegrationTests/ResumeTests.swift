@@ -47,7 +47,7 @@ struct ResumeTests {
         let list = "r.example.com/team/flaky:v1\nr.example.com/team/good:v1\nr.example.com/team/notfound:v1\n"
         let first = try VerifyRun.run(engine: engine, list: list, scratch: scratch)
         #expect(first.status == 1)
-        #expect(first.errors.map(\.reference) == ["r.example.com/team/flaky:v1", "r.example.com/team/notfound:v1"])
+        #expect(first.errors.map(\.reference).sorted() == ["r.example.com/team/flaky:v1", "r.example.com/team/notfound:v1"])
         try FileManager.default.removeItem(atPath: scratch + "/state/flaky-fails")
         let second = try VerifyRun.run(engine: engine, list: list, arguments: ["--retry-failed"], scratch: scratch)
         #expect(second.status == 1, "notfound is still an error")

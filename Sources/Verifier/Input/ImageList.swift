@@ -36,7 +36,7 @@ public struct ImageList: Sendable {
         var lineNumber = 0
         for rawLine in Self.lines(of: Array(bytes)) {
             lineNumber += 1
-            let text = Self.trim(rawLine, isFirstLine: lineNumber == 1)
+            let text = Self.trim(rawLine)
             if text.isEmpty || text.hasPrefix("#") { continue }
             if let firstLine = firstLineOf[text] {
                 duplicates.append(Duplicate(line: lineNumber, text: text, firstLine: firstLine))
@@ -48,23 +48,29 @@ public struct ImageList: Sendable {
         }
     }
 
+    /// A list line as verify echoes it in messages and the summary: escaped, and cut at 200
+    /// characters (``EscapedText/make(_:limit:)``).
+    static func shown(_ text: String) -> String {
+        EscapedText.make(text, limit: 200)
+    }
+
     private static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
     }
 
-    private static func trim(_ line: ArraySlice<UInt8>, isFirstLine: Bool) -> String {
-        var text = Substring(decoding: line, as: UTF8.self)
-        if isFirstLine, text.first == "\u{FEFF}" { text = text.dropFirst() }
-        let isTrimmed: (Character) -> Bool = { $0.isWhitespace || $0 == "\r" || $0 == "\u{FEFF}" }
-        while let first = text.first, isTrimmed(first) { text = text.dropFirst() }
-        while let last = text.last, isTrimmed(last) { text = text.dropLast() }
-        return String(text)
+    /// `line` without the white space (CRs included) and byte order marks at either end, found
+    /// scalar by scalar: a step back over Characters is not constant time, and a line can be long.
+    private static func trim(_ line: ArraySlice<UInt8>) -> String {
+        let scalars = Substring(decoding: line, as: UTF8.self).unicodeScalars
+        let isKept = { (scalar: Unicode.Scalar) in !scalar.properties.isWhitespace && scalar != "\u{FEFF}" }
+        guard let first = scalars.firstIndex(where: isKept), let last = scalars.lastIndex(where: isKept) else { return "" }
+        return String(scalars[first...last])
     }
 }
 
 extension ImageList.Entry {
     /// `line 17: repository name must be lowercase: "Team/App:v1"`: what is wrong with this line.
     public func problem(_ error: ReferenceError) -> String {
-        "line \(line): \(error.reason): \"\(text)\""
+        "line \(line): \(error.reason): \"\(ImageList.shown(text))\""
     }
 }

@@ -20,6 +20,9 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     /// The longest repository name Docker accepts, registry part included.
     static let maximumNameLength = 255
+    /// More than any valid reference is long: a 255-character name (261 when written with
+    /// `index.docker.io/`), a 128-character tag and a sha256 digest come to 461.
+    static let maximumLength = 512
 
     /// Parses and validates `text`, which must already be trimmed.
     public init(parsing text: String) throws(ReferenceError) {
@@ -61,10 +64,20 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
 
     /// The same reference pulled from `registry` instead: the registry part is replaced, or put in
     /// front where there was none. `library/` is not added.
+    ///
+    /// The result, read again the way Docker reads it, must name `registry`: a reference Docker
+    /// would pull from anywhere else (Docker Hub) is refused.
     public func replacingRegistry(with registry: RegistryHost) throws(ReferenceError) -> ImageReference {
         let moved = ImageReference(domain: registry.description, path: path, tag: tag, digest: digest)
         guard moved.name.utf8.count <= Self.maximumNameLength else {
             throw ReferenceError("repository name would be longer than \(Self.maximumNameLength) characters on \(registry)")
+        }
+        let pulledFrom: String?
+        do { pulledFrom = try ReferenceParser.parse(moved.description).domain } catch {
+            throw ReferenceError("\"\(moved)\" is not a valid reference: \(error.reason)")
+        }
+        guard pulledFrom == registry.description else {
+            throw ReferenceError("\"\(moved)\" would be pulled from \(pulledFrom ?? "Docker Hub"), not from \(registry)")
         }
         return moved
     }

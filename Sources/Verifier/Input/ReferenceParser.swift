@@ -4,8 +4,13 @@ enum ReferenceParser {
     static func parse(_ text: String) throws(ReferenceError) -> ImageReference {
         guard !text.isEmpty else { throw ReferenceError("reference is empty") }
         guard !text.hasPrefix("-") else { throw ReferenceError("reference must not start with \"-\"") }
-        guard !text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }) else {
-            throw ReferenceError("reference contains white space")
+        guard text.utf8.count <= ImageReference.maximumLength else {
+            throw ReferenceError("reference is \(text.utf8.count) bytes long; no valid reference is longer than \(ImageReference.maximumLength)")
+        }
+        if let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { $1.properties.isWhitespace || !EscapedText.isVisible($1) }) {
+            let kind = scalar.properties.isWhitespace ? "white space"
+                : scalar.properties.generalCategory == .control ? "a control character" : "an invisible character"
+            throw ReferenceError("reference contains \(kind) \"\(EscapedText.make(String(scalar)))\" at character \(offset + 1)")
         }
         if text.utf8.count == 64 && text.utf8.allSatisfy(isLowerHex) {
             throw ReferenceError("a 64-character hex string is an image ID, not a reference")
@@ -16,7 +21,7 @@ enum ReferenceParser {
         if let at = remainder.firstIndex(of: "@") {
             let candidate = remainder[remainder.index(after: at)...]
             guard isValidDigest(candidate) else {
-                throw ReferenceError("invalid digest \"\(candidate)\": expected sha256: and 64 lowercase hex digits")
+                throw ReferenceError("invalid digest \(quoted(candidate)): expected sha256: and 64 lowercase hex digits")
             }
             digest = String(candidate)
             remainder = remainder[..<at]
@@ -28,7 +33,7 @@ enum ReferenceParser {
         if let colon = remainder[tagSearchStart...].lastIndex(of: ":") {
             let candidate = remainder[remainder.index(after: colon)...]
             guard isValidTag(candidate) else {
-                throw ReferenceError("invalid tag \"\(candidate)\": a tag is 1 to 128 letters, digits, '_', '.' or '-', and starts with a letter, digit or '_'")
+                throw ReferenceError("invalid tag \(quoted(candidate)): a tag is 1 to 128 letters, digits, '_', '.' or '-', and starts with a letter, digit or '_'")
             }
             tag = String(candidate)
             remainder = remainder[..<colon]
@@ -39,13 +44,13 @@ enum ReferenceParser {
         var path = remainder
         if let slash = remainder.firstIndex(of: "/") {
             let first = remainder[..<slash]
-            if first.contains(".") || first.contains(":") || first == "localhost" || first.lowercased() != first {
+            if readsAsDomain(first) {
                 domain = String(first)
                 path = remainder[remainder.index(after: slash)...]
             }
         }
         if let domain, !isValidDomain(domain) {
-            throw ReferenceError("invalid registry host \"\(domain)\"")
+            throw ReferenceError("invalid registry host \(quoted(domain))")
         }
         if path.lowercased() != path {
             throw ReferenceError("repository name must be lowercase")
@@ -53,7 +58,7 @@ enum ReferenceParser {
         for component in path.split(separator: "/", omittingEmptySubsequences: false) where !isValidPathComponent(component) {
             throw ReferenceError(component.isEmpty
                 ? "repository name has an empty path component"
-                : "invalid repository name component \"\(component)\": use lowercase letters and digits, separated by '.', '_', '__' or '-'")
+                : "invalid repository name component \(quoted(component)): use lowercase letters and digits, separated by '.', '_', '__' or '-'")
         }
 
         let reference = ImageReference(domain: domain, path: String(path), tag: tag, digest: digest)
@@ -62,6 +67,19 @@ enum ReferenceParser {
             throw ReferenceError("repository name is \(normalizedLength) characters long; the limit is \(ImageReference.maximumNameLength)")
         }
         return reference
+    }
+
+    /// `part` of a reference, quoted for a reason: escaped, and cut short, since the whole line is
+    /// quoted after the reason.
+    private static func quoted(_ part: some StringProtocol) -> String {
+        "\"" + EscapedText.make(part, limit: 100) + "\""
+    }
+
+    /// Whether Docker reads `component`, the part of a name before its first `/`, as a registry
+    /// host rather than as the first path component of a Docker Hub name: it has a dot, a colon or
+    /// an uppercase letter, or is `localhost` (distribution/reference's `splitDockerDomain`).
+    static func readsAsDomain(_ component: some StringProtocol) -> Bool {
+        component.contains(".") || component.contains(":") || component == "localhost" || component.lowercased() != component
     }
 
     /// `host [":" port]`, where host is a DNS name, an IPv4 address or a bracketed IPv6 address.

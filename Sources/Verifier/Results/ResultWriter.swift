@@ -145,7 +145,7 @@ public final class ResultWriter {
         case .timeout:
             return (timeoutFile, Array((reference + "\n").utf8))
         case .error:
-            let line = [reference, (category ?? .other).rawValue, OneLine.make(message ?? "")].joined(separator: "\t")
+            let line = [EscapedText.make(reference), (category ?? .other).rawValue, OneLine.make(message ?? "")].joined(separator: "\t")
             return (errorFile, Array((line + "\n").utf8))
         }
     }

@@ -97,7 +97,7 @@ public struct RunSummary: Sendable {
         }
         if !duplicates.isEmpty {
             lines.append("  duplicates: \(duplicates.count) lines skipped")
-            lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \($0.text)" }
+            lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \(ImageList.shown($0.text))" }
             if duplicates.count > 10 { lines.append("    … and \(duplicates.count - 10) more") }
         }
         if earlier > 0 || recordsForOtherLines > 0 {
@@ -110,7 +110,7 @@ public struct RunSummary: Sendable {
         }
         if !invalidLines.isEmpty {
             lines.append("  invalid lines: \(invalidLines.count)")
-            lines += invalidLines.prefix(10).map { "    " + $0 }
+            lines += invalidLines.prefix(10).map { "    " + OneLine.make($0) }
             if invalidLines.count > 10 { lines.append("    … and \(invalidLines.count - 10) more (error_image.txt)") }
         }
         if !slowest.isEmpty {

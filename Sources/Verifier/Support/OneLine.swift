@@ -1,7 +1,7 @@
 /// Makes client output fit on one line of a tab-separated file.
 enum OneLine {
-    /// `text` with tabs, CRs and newlines turned into single spaces, trimmed, and cut to `limit`
-    /// characters (with an ellipsis).
+    /// `text` with each run of tabs, CRs, newlines and spaces turned into a single space, trimmed,
+    /// then escaped and cut to `limit` characters by ``EscapedText/make(_:limit:)``.
     static func make(_ text: String, limit: Int = 500) -> String {
         var result = ""
         var pendingSpace = false
@@ -13,8 +13,7 @@ enum OneLine {
             if pendingSpace { result.append(" ") }
             pendingSpace = false
             result.append(character)
-            if result.count >= limit { return result + "…" }
         }
-        return result
+        return EscapedText.make(result, limit: limit)
     }
 }

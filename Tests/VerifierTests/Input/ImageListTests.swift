@@ -51,6 +51,70 @@ struct ImageListTests {
         #expect(Self.parse("a:1\n\u{FEFF}b:2\n").entries.map(\.text) == ["a:1", "b:2"])
     }
 
+    @Test func aTabInsideALineMakesItInvalidAndIsShownEscaped() throws {
+        let list = Self.parse("team/app:v1\tunauthorized\tfaked\n")
+        let entry = try #require(list.entries.first)
+        #expect(entry.text == "team/app:v1\tunauthorized\tfaked", "the exact text is kept for results.jsonl")
+        guard case .failure(let error) = entry.reference else {
+            Issue.record("a line with a tab was accepted")
+            return
+        }
+        #expect(entry.problem(error)
+            == "line 1: reference contains white space \"\\t\" at character 12: \"team/app:v1\\tunauthorized\\tfaked\"")
+    }
+
+    @Test(arguments: ["\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}", "\u{1b}", "\u{0}", "\u{7f}"])
+    func aLineBreakOrControlCharacterInsideALineMakesItInvalid(_ character: String) throws {
+        let list = Self.parse("team/app:v1\(character)other/app:v2\n")
+        let entry = try #require(list.entries.first)
+        guard case .failure(let error) = entry.reference else {
+            Issue.record("a line with \(character.unicodeScalars.first!.value) inside was accepted")
+            return
+        }
+        #expect(!entry.problem(error).unicodeScalars.contains { !EscapedText.isVisible($0) })
+    }
+
+    /// A 5 MB line, of a shape the parser treats in its own way.
+    struct LongLine: CustomTestStringConvertible, Sendable {
+        let testDescription: String
+        let text: String
+    }
+
+    static let longLines = [
+        LongLine(testDescription: "one path component", text: String(repeating: "a", count: 5_000_000)),
+        LongLine(testDescription: "many path components", text: String(repeating: "a/", count: 2_500_000) + "a"),
+        LongLine(testDescription: "a long tag", text: "a:" + String(repeating: "t", count: 5_000_000)),
+        LongLine(testDescription: "a long digest", text: "a@sha256:" + String(repeating: "f", count: 5_000_000)),
+        LongLine(testDescription: "uppercase", text: String(repeating: "A", count: 5_000_000)),
+        LongLine(testDescription: "a long registry host", text: String(repeating: "r.", count: 2_500_000) + "com/a"),
+        LongLine(testDescription: "escape sequences", text: String(repeating: "\u{1b}]0;x\u{7}", count: 1_000_000)),
+    ]
+
+    /// A 5 MB line is refused quickly (parsing one took seconds), and described in a message of a
+    /// sane length.
+    @Test(arguments: longLines)
+    func aFiveMegabyteLineIsRefusedQuicklyWithAShortMessage(_ line: LongLine) throws {
+        let elapsed = ContinuousClock().measure { _ = try? ImageReference(parsing: line.text) }
+        #expect(elapsed < .seconds(1))
+        let entry = try #require(ImageList(bytes: Array((line.text + "\n").utf8)).entries.first)
+        guard case .failure(let error) = entry.reference else {
+            Issue.record("a 5 MB line was accepted")
+            return
+        }
+        let problem = entry.problem(error)
+        #expect(problem.count < 500, "\(problem.prefix(500))")
+        #expect(problem.hasSuffix("… (\(line.text.utf8.count) bytes)\""), "\(problem.prefix(500))")
+    }
+
+    /// Trimming was quadratic in the white space at the end of a line: 40,000 blanks took seconds.
+    @Test func longRunsOfWhiteSpaceAroundAReferenceAreTrimmedQuickly() {
+        let bytes = Array((String(repeating: " ", count: 50_000) + "team/app:v1" + String(repeating: "\t", count: 50_000) + "\r\n").utf8)
+        var list: ImageList?
+        let elapsed = ContinuousClock().measure { list = ImageList(bytes: bytes) }
+        #expect(elapsed < .seconds(1))
+        #expect(list?.entries.map(\.text) == ["team/app:v1"])
+    }
+
     @Test func invalidUTF8BecomesAnInvalidLineNotACrash() {
         let list = ImageList(bytes: [0x61, 0xff, 0x62, 0x0a])
         #expect(list.entries.count == 1)

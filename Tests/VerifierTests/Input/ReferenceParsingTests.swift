@@ -59,6 +59,9 @@ struct ReferenceParsingTests {
         Valid(input: "localhost/repo", domain: "localhost", path: "repo"),
         Valid(input: "busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", domain: nil, path: "busybox", tag: "latest", digest: "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa"),
         Valid(input: String(repeating: "a/", count: 117) + "a:tag", domain: nil, path: String(repeating: "a/", count: 117) + "a", tag: "tag"),
+        Valid(input: "index.docker.io/" + String(repeating: "a/", count: 122) + "a:" + String(repeating: "t", count: 128) + "@sha256:\(hex64)",
+              domain: "index.docker.io", path: String(repeating: "a/", count: 122) + "a", tag: String(repeating: "t", count: 128),
+              digest: "sha256:\(hex64)"),
     ]
 
     @Test(arguments: valid)
@@ -113,8 +116,24 @@ struct ReferenceParsingTests {
         ("docker/", "empty path component"),
         ("busybox:-foo", "invalid tag"),
         ("busybox:" + String(repeating: "t", count: 129), "invalid tag"),
-        ("nginx latest", "white space"),
-        ("nginx\u{7}", "white space"),
+        ("nginx latest", "white space \" \" at character 6"),
+        ("nginx\u{7}", "a control character \"\\x07\" at character 6"),
+        ("team/app\tnot-found\tfake", "white space \"\\t\" at character 9"),
+        ("team/app:v1\u{b}x", "white space \"\\x0b\""),
+        ("team/app:v1\u{c}x", "white space \"\\x0c\""),
+        ("team/app:v1\u{85}x", "white space \"\\u{85}\""),
+        ("team/app:v1\u{2028}x", "white space \"\\u{2028}\""),
+        ("team/app:v1\u{2029}x", "white space \"\\u{2029}\""),
+        ("team/app:v1\u{a0}x", "white space \"\\u{a0}\""),
+        ("team/app:v1\rx", "white space \"\\r\""),
+        ("team/\u{1b}]0;pwned\u{7}app", "a control character \"\\x1b\" at character 6"),
+        ("team/app\u{0}", "a control character \"\\x00\""),
+        ("team/app\u{7f}", "a control character \"\\x7f\""),
+        ("team/app\u{9b}31m", "a control character \"\\u{9b}\""),
+        ("team/app\u{202e}", "an invisible character \"\\u{202e}\""),
+        ("team/app\u{200b}", "an invisible character \"\\u{200b}\""),
+        (String(repeating: "a", count: 513), "reference is 513 bytes long; no valid reference is longer than 512"),
+        ("team/app:" + String(repeating: "t", count: 300), "invalid tag \"" + String(repeating: "t", count: 100 - "… (300 bytes)".count) + "… (300 bytes)\""),
     ]
 
     @Test(arguments: invalid)

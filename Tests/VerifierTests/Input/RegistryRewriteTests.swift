@@ -16,9 +16,30 @@ struct RegistryRewriteTests {
         #expect(try ImageReference(parsing: input).replacingRegistry(with: registry).description == expected)
     }
 
-    @Test(arguments: ["127.0.0.1:5000", "registry", "[::1]:5000", "a-b.example.com"])
+    @Test(arguments: ["127.0.0.1:5000", "registry:5000", "localhost", "localhost:5000", "[::1]:5000", "a-b.example.com", "Registry"])
     func acceptsRegistryAddresses(_ text: String) throws {
         #expect(try RegistryHost(parsing: text).description == text)
+    }
+
+    /// Docker reads `myregistry/team/app` as the Docker Hub repository `myregistry/team/app`, so
+    /// such a host would silently verify Docker Hub's images instead of the new registry's.
+    @Test(arguments: ["myregistry", "registry", "team-1"])
+    func rejectsAHostDockerWouldReadAsADockerHubNamespace(_ text: String) {
+        #expect {
+            try RegistryHost(parsing: text)
+        } throws: { error in
+            (error as? ReferenceError)?.reason
+                == "\"\(text)\" would be read as a Docker Hub namespace; give a port (\(text):5000) or a dotted name"
+        }
+    }
+
+    @Test func refusesARewriteThatDockerWouldPullFromAnotherRegistry() throws {
+        let hubNamespace = RegistryHost(unchecked: "myregistry")
+        #expect {
+            try ImageReference(parsing: "old.example.com/team/app:v1").replacingRegistry(with: hubNamespace)
+        } throws: { error in
+            (error as? ReferenceError)?.reason == "\"myregistry/team/app:v1\" would be pulled from Docker Hub, not from myregistry"
+        }
     }
 
     @Test(arguments: ["http://registry.example.com", "registry.example.com/", "host:port", "-r", "", "reg istry", "a..b"])
