@@ -123,7 +123,7 @@ public final class ResultWriter {
             preconditionFailure("an ImageRecord always encodes: \(error)")
         }
         let offset = files[Self.recordsFile]?.committed ?? 0
-        try append(Array(json) + [UInt8(ascii: "\n")], to: Self.recordsFile)
+        try append(JSONLine.make(json), to: Self.recordsFile)
         let status = Self.statusLine(reference: record.reference, status: record.verdict.status,
                                      category: record.verdict.category, message: record.verdict.message)
         try append(status.bytes, to: status.file)

@@ -37,9 +37,9 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
         case .invalidOption(let flag, let reason):
             return "\(flag): \(reason)"
         case .listUnreadable(let path, let reason):
-            return "cannot read the image list \(path): \(reason)"
+            return "cannot read the image list \(EscapedText.make(path)): \(reason)"
         case .clientNotFound(let name):
-            return "container client \"\(name)\" not found; install docker or pass --docker PATH"
+            return "container client \"\(EscapedText.make(name))\" not found; install docker or pass --docker PATH"
         case .outputNotWritable(let error):
             return "cannot write results: \(error)"
         case .outputNotARegularFile(let path, let kind):
