@@ -14,7 +14,7 @@ struct VerifyCommand: ParsableCommand {
 
             Exit status: 0 every image is good; 1 some image is an error or a timeout; \
             2 usage, input or environment error (unreadable list, no docker, unwritable output, \
-            daemon down); 130 interrupted.
+            daemon down); 3 stopped by --max-failures (--resume continues); 130 interrupted.
             """)
 
     @Argument(help: ArgumentHelp("The image list, one reference a line; - reads standard input.", valueName: "image-list"))
@@ -53,6 +53,21 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Like --resume, and also verify again the lines whose newest record is an error or a timeout.")
     var retryFailed = false
 
+    @Option(name: .long, help: "Retries of an image whose failure is transient (rate-limited, network, server-error, blob-unknown).")
+    var retries = RunConfiguration.standard.retries
+
+    @Option(name: .long, help: ArgumentHelp("The base of the exponential back-off (full jitter, at most 60 s) before a retry.", valueName: "seconds"))
+    var retryDelay = RunConfiguration.standard.retryDelaySeconds
+
+    @Flag(name: .long, help: "Try timeouts again too.")
+    var retryTimeouts = false
+
+    @Option(name: .long, help: ArgumentHelp("The most image starts per second, across all workers (halved on rate-limited, raised again slowly). (default: no limit until a registry answers rate-limited)", valueName: "per-second"))
+    var rate: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Stop (exit 3) once this many images failed, or this percentage once 20 are done.", valueName: "N|P%"))
+    var maxFailures: String?
+
     @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
     var progressInterval = RunConfiguration.standard.progressIntervalSeconds
 
@@ -77,6 +92,16 @@ struct VerifyCommand: ParsableCommand {
         configuration.keep = keep
         configuration.overwrite = overwrite
         configuration.resume = resume
+        configuration.retries = retries
+        configuration.retryDelaySeconds = retryDelay
+        configuration.retryTimeouts = retryTimeouts
+        configuration.rate = rate
+        if let maxFailures {
+            guard let limit = FailureLimit(parsing: maxFailures) else {
+                throw .invalidOption(flag: "--max-failures", reason: "expected a count of at least 1 or a percentage up to 100%, not \(maxFailures)")
+            }
+            configuration.maxFailures = limit
+        }
         configuration.retryFailed = retryFailed
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine

@@ -8,6 +8,8 @@ public enum ErrorCategory: String, Codable, Sendable, CaseIterable {
     case rateLimited = "rate-limited"
     /// The registry could not be reached, or the connection broke.
     case network
+    /// The registry answered with a server error (HTTP 5xx).
+    case serverError = "server-error"
     /// The manifest is there but one of its blobs is not.
     case blobUnknown = "blob-unknown"
     /// The Docker daemon is not reachable.

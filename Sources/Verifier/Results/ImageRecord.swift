@@ -24,6 +24,8 @@ public struct ImageRecord: Encodable, Sendable {
     /// (`alpine:3` and `docker.io/library/alpine:3`, or two old registries merged by
     /// `--registry`): that line was verified once, for both. `nil` for a line verified itself.
     public var sameAs: String?
+    /// The messages of the failed attempts that were tried again (the last three), oldest first.
+    public var failedAttempts: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case reference, line, pulled, status, category, digest, message, step, signal, worker, attempts
@@ -34,6 +36,7 @@ public struct ImageRecord: Encodable, Sendable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case sameAs = "same_as"
+        case failedAttempts = "failed_attempts"
     }
 
     /// Combines a verdict with where and when it was reached.
@@ -72,5 +75,6 @@ public struct ImageRecord: Encodable, Sendable {
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(finishedAt, forKey: .finishedAt)
         try container.encode(sameAs, forKey: .sameAs)
+        try container.encode(failedAttempts, forKey: .failedAttempts)
     }
 }

@@ -48,10 +48,27 @@ public struct RunSummary: Sendable {
         self.duplicates = duplicates
     }
 
+    /// Images that met a transient failure and were tried again (ids).
+    var retried: Set<Int> = []
+    /// Of those, the ones that ended good.
+    public internal(set) var goodAfterRetry = 0
+    /// Why the circuit breaker stopped the run, when it did.
+    public internal(set) var tripReason: String?
+    /// Each cut of the start rate, in starts per second.
+    public internal(set) var rateCuts: [Double] = []
+
+    /// Records written by this run.
+    public var recordedThisRun: Int { recorded - earlier }
+    /// Of those, the errors and timeouts.
+    public var failedThisRun: Int { recordedThisRun - thisRunGood }
+    private var thisRunGood: Int { statusCounts[.good, default: 0] - earlierGood }
+    private var earlierGood = 0
+
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
         statusCounts[status, default: 0] += 1
         earlier += 1
+        if status == .good { earlierGood += 1 }
     }
 
     /// Seconds since the run started.
@@ -99,6 +116,16 @@ public struct RunSummary: Sendable {
             lines.append("  duplicates: \(duplicates.count) lines skipped")
             lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \(ImageList.shown($0.text))" }
             if duplicates.count > 10 { lines.append("    … and \(duplicates.count - 10) more") }
+        }
+        if let tripReason {
+            lines.append("  stopped by --max-failures: \(tripReason); --resume continues where this run stopped")
+        }
+        if !retried.isEmpty {
+            lines.append("  retried: \(retried.count) images met a transient failure and were tried again; \(goodAfterRetry) of them are good only after a retry")
+        }
+        if !rateCuts.isEmpty {
+            let shown = rateCuts.prefix(10).map { String(format: "%.2f/s", $0) }.joined(separator: ", ")
+            lines.append("  start rate: cut \(rateCuts.count) times after rate-limited answers: \(shown)\(rateCuts.count > 10 ? ", …" : "")")
         }
         if earlier > 0 || recordsForOtherLines > 0 {
             lines.append("  resumed: \(earlier) results from earlier runs counted above; \(recordsForOtherLines) records kept for lines no longer in the list")

@@ -32,6 +32,17 @@ public struct RunConfiguration: Sendable {
     public var resume = false
     /// With ``resume``, also verify again the lines whose newest record is an error or a timeout.
     public var retryFailed = false
+    /// Retries of an image whose failure is transient.
+    public var retries = 2
+    /// The base of the exponential back-off before a retry, in seconds.
+    public var retryDelaySeconds: Double = 2
+    /// Whether a timeout is tried again too.
+    public var retryTimeouts = false
+    /// The most image starts per second across all workers; `nil` for no limit until a registry
+    /// answers `rate-limited`.
+    public var rate: Double?
+    /// The circuit breaker; `nil` for none.
+    public var maxFailures: FailureLimit?
     /// Seconds between progress lines on stderr; 0 for none.
     public var progressIntervalSeconds: Double = 5
 
@@ -52,6 +63,10 @@ public struct RunConfiguration: Sendable {
         public static let timeoutSeconds = 0.001...604_800.0
         public static let killGraceSeconds = 0.0...3600.0
         public static let progressIntervalSeconds = 0.0...86_400.0
+        public static let retries = 0...100
+        public static let retryDelaySeconds = 0.0...3600.0
+        /// One start in 100 s to a million a second.
+        public static let rate = 0.01...1_000_000.0
     }
 
     /// Checks every value against its ``Bounds``.
@@ -63,9 +78,17 @@ public struct RunConfiguration: Sendable {
         try Self.check(timeoutSeconds, in: Bounds.timeoutSeconds, flag: "--timeout", unit: " seconds")
         try Self.check(killGraceSeconds, in: Bounds.killGraceSeconds, flag: "--kill-grace", unit: " seconds")
         try Self.check(progressIntervalSeconds, in: Bounds.progressIntervalSeconds, flag: "--progress-interval", unit: " seconds")
+        try Self.check(retries, in: Bounds.retries, flag: "--retries", unit: "")
+        try Self.check(retryDelaySeconds, in: Bounds.retryDelaySeconds, flag: "--retry-delay", unit: " seconds")
+        if let rate { try Self.check(rate, in: Bounds.rate, flag: "--rate", unit: " starts a second") }
         if overwrite && (resume || retryFailed) {
             throw .invalidOption(flag: "--overwrite", reason: "replaces the results that --resume and --retry-failed continue; give one or the other")
         }
+    }
+
+    /// Which failures are tried again, and when.
+    var retryPolicy: RetryPolicy {
+        RetryPolicy(retries: retries, baseDelaySeconds: retryDelaySeconds, retryTimeouts: retryTimeouts)
     }
 
     /// What the result writer does with results already in the output directory.

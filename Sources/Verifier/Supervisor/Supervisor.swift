@@ -18,8 +18,16 @@ final class Supervisor {
         case running
         /// Every image has a result; the workers are being let go.
         case finishing
-        /// Stopping early, for a signal or for `error`; no further result is written.
-        case stopping(error: VerifyError?)
+        /// Stopping early; no further result is written.
+        case stopping(Stop)
+    }
+
+    /// Why a run stops early.
+    private enum Stop {
+        case signal
+        case error(VerifyError)
+        /// The circuit breaker tripped, for this reason.
+        case tripped(String)
     }
 
     private let configuration: RunConfiguration
@@ -36,6 +44,8 @@ final class Supervisor {
     private var timers: [UVTimer] = []
     private var signals: [UVSignal] = []
     private var check: ChildCommand?
+    /// Wakes the supervisor when an image may start again (a back-off ends, a token comes).
+    private var wake: UVTimer?
 
     /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
     init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
@@ -44,7 +54,8 @@ final class Supervisor {
         self.writer = writer
         self.summary = summary
         policy = SupervisorPolicy(jobs: jobs, concurrency: configuration.concurrency, processes: configuration.processes,
-                                  deadlineSeconds: configuration.supervisorDeadlineSeconds)
+                                  deadlineSeconds: configuration.supervisorDeadlineSeconds, retry: configuration.retryPolicy,
+                                  limiter: StartRateLimiter(ceiling: configuration.rate))
         loop = try UVLoop()
         do { try Posix.becomeChildSubreaper() } catch { throw .workersFailing("\(error)") }
         for signum in [SIGINT, SIGTERM, SIGHUP] {
@@ -106,6 +117,10 @@ final class Supervisor {
             progress.unref()
             timers.append(progress)
         }
+        let wake = UVTimer(loop: loop)
+        wake.unref()
+        self.wake = wake
+        timers.append(wake)
         let watchdog = UVTimer(loop: loop)
         watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
         watchdog.unref()
@@ -118,8 +133,9 @@ final class Supervisor {
         loop.run()
         switch state {
         case .checking, .running, .finishing: return .completed(summary)
-        case .stopping(let error?): return .failed(error, summary)
-        case .stopping: return .interrupted(summary)
+        case .stopping(.error(let error)): return .failed(error, summary)
+        case .stopping(.tripped(let reason)): return .tripped(reason, summary)
+        case .stopping(.signal): return .interrupted(summary)
         }
     }
 
@@ -137,7 +153,7 @@ final class Supervisor {
                 detached: false, onExit: { exited?($0) })
         } catch {
             pipe.close()
-            return stop(error: .workersFailing("cannot start worker \(index): \(error)"))
+            return stop(.error(.workersFailing("cannot start worker \(index): \(error)")))
         }
         orphans.clientStarted(process.pid)
         let handle = WorkerHandle(index: index, process: process, channel: MessageChannel(pipe: pipe))
@@ -156,12 +172,35 @@ final class Supervisor {
         feed(handle)
     }
 
-    /// Hands `worker` images until its window is full or no image is left.
+    /// Hands `worker` images until its window is full, no image is left, or the start rate says
+    /// wait; then sets the wake-up for the next image that waits for time.
     private func feed(_ worker: WorkerHandle) {
         guard case .running = state else { return }
-        for id in policy.assign(to: worker.index, now: MonotonicClock.seconds()) {
+        let now = MonotonicClock.seconds()
+        let cuts = policy.limiter.cuts.count
+        for id in policy.assign(to: worker.index, now: now) {
             worker.channel.send(.verify(id: id, reference: policy.jobs[id].pull))
         }
+        reportRateCuts(since: cuts)
+        scheduleWake(now: now)
+    }
+
+    /// Hands every worker what it may take now.
+    private func feedAll() {
+        for worker in workers.values.sorted(by: { $0.index < $1.index }) { feed(worker) }
+    }
+
+    private func scheduleWake(now: Double) {
+        guard let wake, let at = policy.nextStart(now: now) else { return }
+        wake.schedule(after: max(1, milliseconds(at - now))) { [self] in feedAll() }
+    }
+
+    /// Says each cut of the start rate since the `count`th, as it happens.
+    private func reportRateCuts(since count: Int) {
+        for cut in policy.limiter.cuts.dropFirst(count) {
+            Console.line("verify: a registry answered rate-limited; starts are slowed to \(String(format: "%.2f", cut.rate))/s for all workers")
+        }
+        summary.rateCuts = policy.limiter.cuts.map(\.rate)
     }
 
     private func received(_ message: WorkerMessage, from worker: WorkerHandle) {
@@ -172,13 +211,25 @@ final class Supervisor {
         case .finished(let id, let verdict, let startedAt, let finishedAt):
             if verdict.category == .daemonUnavailable {
                 // Not this image's fault: it stays unrecorded, counted as in flight when stopped.
-                return stop(error: .daemonUnavailable(verdict.message ?? "no message"))
+                return stop(.error(.daemonUnavailable(verdict.message ?? "no message")))
             }
-            let group = policy.finished(id, by: worker.index)
-            guard !group.isEmpty else { return }
-            worker.processGroups[id] = nil
-            record(group, verdict, worker: worker.index, startedAt: Date(timeIntervalSince1970: startedAt),
-                   finishedAt: Date(timeIntervalSince1970: finishedAt))
+            let cuts = policy.limiter.cuts.count
+            let finish = policy.finished(id, by: worker.index, verdict: verdict, now: MonotonicClock.seconds(),
+                                         unit: Double.random(in: 0..<1))
+            reportRateCuts(since: cuts)
+            switch finish {
+            case .ignored:
+                return
+            case .retry:
+                worker.processGroups[id] = nil
+                summary.retried.insert(id)
+            case .record(let group):
+                worker.processGroups[id] = nil
+                record(group, verdict, worker: worker.index, startedAt: Date(timeIntervalSince1970: startedAt),
+                       finishedAt: Date(timeIntervalSince1970: finishedAt))
+                if verdict.status == .good && summary.retried.contains(id) { summary.goodAfterRetry += 1 }
+                checkFailureLimit()
+            }
             feed(worker)
             finishIfDone()
         }
@@ -212,10 +263,11 @@ final class Supervisor {
         }
         guard case .running = state else { return }
         if loss.givingUp {
-            return stop(error: .workersFailing("\(policy.crashBudget + 1) workers in a row ended without finishing an image; the last \(worker.endedHow)"))
+            return stop(.error(.workersFailing("\(policy.crashBudget + 1) workers in a row ended without finishing an image; the last \(worker.endedHow)")))
         }
         if policy.hasWork { startWorker(index: worker.index) }
-        for other in workers.values { feed(other) }
+        feedAll()
+        checkFailureLimit()
         finishIfDone()
     }
 
@@ -239,14 +291,24 @@ final class Supervisor {
         let verified = policy.jobs[ids[0]]
         for (position, id) in ids.enumerated() {
             let job = policy.jobs[id]
-            let record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,
+            var record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,
                                      attempts: policy.attempts(of: ids[0]), startedAt: startedAt, finishedAt: finishedAt,
                                      sameAs: position == 0 ? nil : verified.text)
+            record.failedAttempts = policy.failedAttempts(of: ids[0])
             do { try self.record(record) } catch {
                 unwritten += ids.count - position
-                return stop(error: error)
+                return stop(.error(error))
             }
         }
+    }
+
+    /// Trips the circuit breaker once `--max-failures` is reached.
+    private func checkFailureLimit() {
+        guard case .running = state, let limit = configuration.maxFailures,
+              let reason = limit.trips(failed: summary.failedThisRun, done: summary.recordedThisRun) else { return }
+        Console.line("verify: stopping: \(reason); --resume continues where this run stopped")
+        summary.tripReason = reason
+        stop(.tripped(reason))
     }
 
     private func finishIfDone() {
@@ -275,17 +337,16 @@ final class Supervisor {
             exit(ExitStatus.interrupted.rawValue)
         }
         Console.line("verify: interrupted; stopping the workers and their clients (Ctrl-C again to exit at once)")
-        stop(error: nil)
+        stop(.signal)
     }
 
-    /// Stops handing out work, kills every client's process group, and lets the workers go; for
-    /// `error`, or for a signal when it is `nil`.
-    private func stop(error: VerifyError?) {
+    /// Stops handing out work, kills every client's process group, and lets the workers go.
+    private func stop(_ reason: Stop) {
         if case .stopping = state { return }
         let checking: Bool
         if case .checking = state { checking = true } else { checking = false }
-        if let error { Console.line("verify: error: \(error)") }
-        state = .stopping(error: error)
+        if case .error(let error) = reason { Console.line("verify: error: \(error)") }
+        state = .stopping(reason)
         summary.interrupted = policy.remaining - policy.neverStarted + unwritten
         summary.notStarted = policy.neverStarted
         if checking {

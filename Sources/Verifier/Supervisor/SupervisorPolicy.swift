@@ -9,6 +9,9 @@
 ///   second try becomes `worker-crashed`.
 /// - A worker that holds an image past its supervisor deadline (the image timeout, plus the kill
 ///   grace, the drain time and a margin) is overdue: the supervisor kills it as hung.
+/// - An image whose failure is transient (``RetryPolicy``) waits out its back-off here, holding no
+///   place in any window, and then goes out again before any new image.
+/// - Starts pass the ``StartRateLimiter``: an image is handed out only with a token.
 struct SupervisorPolicy {
     /// What a worker's end means.
     struct WorkerLoss: Equatable {
@@ -20,6 +23,16 @@ struct SupervisorPolicy {
         var givingUp = false
     }
 
+    /// What a finished image means.
+    enum Finish: Equatable {
+        /// Record the verdict for these jobs: the image first, then those that share it.
+        case record([Int])
+        /// Try the image again once `at` (monotonic seconds) has come.
+        case retry(at: Double)
+        /// The worker did not hold the image: nothing to do.
+        case ignored
+    }
+
     /// The jobs, indexed by id.
     let jobs: [Job]
     /// Images a worker may hold at once.
@@ -28,24 +41,38 @@ struct SupervisorPolicy {
     let deadlineSeconds: Double
     /// Workers that may end in a row without finishing an image before the run stops.
     let crashBudget: Int
+    /// Which failures are tried again, and when.
+    let retry: RetryPolicy
+    /// How fast images may start.
+    private(set) var limiter: StartRateLimiter
 
     /// For each job verified on behalf of others, those others (ids), in list order.
     private(set) var sharers: [Int: [Int]] = [:]
     /// For each job that shares another's verdict, that other's id.
     private(set) var sharedWith: [Int: Int] = [:]
     private var next = 0
-    private var retries: [Int] = []
+    /// Images whose worker died, to run again first.
+    private var rerun: [Int] = []
+    /// Images waiting out a back-off, with when each may go out again, soonest first.
+    private var waiting: [(at: Double, id: Int)] = []
     private var attempts: [Int: Int] = [:]
+    private var crashes: [Int: Int] = [:]
+    /// The messages of each image's failed attempts, oldest first (the last three).
+    private var failures: [Int: [String]] = [:]
     /// For each worker, its images in flight and when each becomes overdue.
     private var held: [Int: [Int: Double]] = [:]
     private var crashesWithoutProgress = 0
     /// Jobs without a record yet, sharers included.
     private(set) var remaining: Int
 
-    init(jobs: [Job], concurrency: Int, processes: Int, deadlineSeconds: Double) {
+    init(jobs: [Job], concurrency: Int, processes: Int, deadlineSeconds: Double,
+         retry: RetryPolicy = RetryPolicy(retries: 0, baseDelaySeconds: 0, retryTimeouts: false),
+         limiter: StartRateLimiter = StartRateLimiter(ceiling: nil)) {
         self.jobs = jobs
         self.concurrency = concurrency
         self.deadlineSeconds = deadlineSeconds
+        self.retry = retry
+        self.limiter = limiter
         crashBudget = 2 * processes + 2
         remaining = jobs.count
         sharedWith = Job.sharing(jobs)
@@ -57,27 +84,29 @@ struct SupervisorPolicy {
     /// Every job has a record.
     var isComplete: Bool { remaining == 0 }
 
-    /// Images handed out and not finished: in flight now, or waiting for a retry.
-    var unfinishedStarted: Int { held.values.reduce(0) { $0 + $1.count } + retries.count }
+    /// Images handed out and not finished: in flight now, or waiting to run again.
+    var unfinishedStarted: Int { startedUnfinished.count }
 
     /// Jobs that will never be handed out if the run stops now, sharers included.
-    var neverStarted: Int { remaining - unfinishedStarted - unfinishedStartedSharers }
+    var neverStarted: Int { remaining - startedUnfinished.reduce(0) { $0 + group(of: $1).count } }
 
-    private var unfinishedStartedSharers: Int {
-        (held.values.flatMap(\.keys) + retries).reduce(0) { $0 + group(of: $1).count - 1 }
-    }
+    private var startedUnfinished: [Int] { held.values.flatMap(\.keys) + rerun + waiting.map(\.id) }
 
     /// How many times image `id` has been handed out.
     func attempts(of id: Int) -> Int { attempts[id, default: 0] }
 
+    /// The messages of image `id`'s failed attempts that were tried again (the last three).
+    func failedAttempts(of id: Int) -> [String] { failures[id] ?? [] }
+
     /// The images `worker` holds.
     func images(heldBy worker: Int) -> [Int] { held[worker].map { $0.keys.sorted() } ?? [] }
 
-    /// Fills `worker`'s window at time `now` (seconds on a monotonic clock); returns the images
-    /// to send it, in order.
+    /// Fills `worker`'s window at time `now` (seconds on a monotonic clock), as far as the start
+    /// rate allows; returns the images to send it, in order.
     mutating func assign(to worker: Int, now: Double) -> [Int] {
         var assigned: [Int] = []
-        while held[worker, default: [:]].count < concurrency, let id = takeJob() {
+        while held[worker, default: [:]].count < concurrency, peekJob(now: now) != nil, limiter.take(now: now) {
+            let id = takeJob(now: now)!
             attempts[id, default: 0] += 1
             held[worker, default: [:]][id] = now + deadlineSeconds
             assigned.append(id)
@@ -85,14 +114,30 @@ struct SupervisorPolicy {
         return assigned
     }
 
-    /// `worker` finished image `id`. Returns the images to record with its verdict: `id` first,
-    /// then the jobs that share it; empty when `worker` did not hold `id`.
-    mutating func finished(_ id: Int, by worker: Int) -> [Int] {
-        guard held[worker]?.removeValue(forKey: id) != nil else { return [] }
+    /// When an image that cannot go out now for want of time can: the soonest end of a back-off,
+    /// or the next token of the start rate. `nil` when nothing waits for time (an image that waits
+    /// for a place in a window goes out when an image finishes).
+    func nextStart(now: Double) -> Double? {
+        let token = peekJob(now: now) != nil ? limiter.nextToken(now: now) : nil
+        return [token, waiting.first?.at].compactMap { $0 }.filter { $0 > now }.min()
+    }
+
+    /// `worker` finished image `id` with `verdict` at `now`; `unit` is a uniform draw in 0..<1
+    /// for the back-off's jitter.
+    mutating func finished(_ id: Int, by worker: Int, verdict: Verdict, now: Double, unit: Double) -> Finish {
+        guard held[worker]?.removeValue(forKey: id) != nil else { return .ignored }
         crashesWithoutProgress = 0
+        if verdict.category == .rateLimited { limiter.rateLimited(now: now) } else { limiter.startSucceeded(now: now) }
+        if retry.retries(verdict, afterAttempt: attempts(of: id)) {
+            failures[id, default: []].append("\((verdict.category ?? .timeout).rawValue): \(verdict.message ?? "")")
+            if failures[id]!.count > 3 { failures[id]!.removeFirst() }
+            let at = now + retry.delay(afterAttempt: attempts(of: id), unit: unit)
+            waiting.insert((at, id), at: waiting.firstIndex { $0.at > at } ?? waiting.endIndex)
+            return .retry(at: at)
+        }
         let recorded = group(of: id)
         remaining -= recorded.count
-        return recorded
+        return .record(recorded)
     }
 
     /// `worker` ended (crashed, or was killed as hung) with its images still in flight. The
@@ -100,14 +145,15 @@ struct SupervisorPolicy {
     mutating func workerEnded(_ worker: Int) -> WorkerLoss {
         var loss = WorkerLoss()
         for id in (held.removeValue(forKey: worker) ?? [:]).keys.sorted() {
-            if attempts(of: id) >= 2 {
+            if crashes[id, default: 0] >= 1 {
                 loss.failed.append(id)
                 remaining -= group(of: id).count
             } else {
+                crashes[id, default: 0] += 1
                 loss.retried.append(id)
             }
         }
-        retries += loss.retried
+        rerun += loss.retried
         crashesWithoutProgress += 1
         loss.givingUp = crashesWithoutProgress > crashBudget
         return loss
@@ -116,16 +162,27 @@ struct SupervisorPolicy {
     /// Image `id` and the jobs that share its verdict, in list order.
     func group(of id: Int) -> [Int] { [id] + (sharers[id] ?? []) }
 
-    /// Whether any image is left to hand out.
-    var hasWork: Bool { !retries.isEmpty || nextUnshared() != nil }
+    /// Whether any image is left to hand out, now or after a back-off.
+    var hasWork: Bool { !rerun.isEmpty || !waiting.isEmpty || nextUnshared() != nil }
 
     /// The workers that hold an image past its deadline at `now`.
     func overdueWorkers(now: Double) -> [Int] {
         held.filter { $0.value.values.contains { $0 < now } }.keys.sorted()
     }
 
-    private mutating func takeJob() -> Int? {
-        if !retries.isEmpty { return retries.removeFirst() }
+    /// The image that would go out next at `now`, if any may.
+    private func peekJob(now: Double) -> Int? {
+        if let id = rerun.first { return id }
+        if let first = waiting.first, first.at <= now { return first.id }
+        return nextUnshared()
+    }
+
+    private mutating func takeJob(now: Double) -> Int? {
+        if !rerun.isEmpty { return rerun.removeFirst() }
+        if let first = waiting.first, first.at <= now {
+            waiting.removeFirst()
+            return first.id
+        }
         guard let id = nextUnshared() else { return nil }
         next = id + 1
         return id

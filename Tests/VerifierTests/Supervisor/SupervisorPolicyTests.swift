@@ -18,12 +18,12 @@ struct SupervisorPolicyTests {
         #expect(policy.assign(to: 1, now: 0) == [0, 1])
         #expect(policy.assign(to: 2, now: 0) == [2])
         #expect(policy.assign(to: 1, now: 0) == [], "the window is full")
-        #expect(policy.finished(0, by: 1) == [0])
-        #expect(policy.finished(0, by: 1) == [], "a second report of the same image is ignored")
-        #expect(policy.finished(1, by: 2) == [], "a worker that does not hold an image cannot finish it")
-        #expect(policy.finished(1, by: 1) == [1])
+        #expect(policy.finishedGood(0, by: 1) == [0])
+        #expect(policy.finishedGood(0, by: 1) == [], "a second report of the same image is ignored")
+        #expect(policy.finishedGood(1, by: 2) == [], "a worker that does not hold an image cannot finish it")
+        #expect(policy.finishedGood(1, by: 1) == [1])
         #expect(!policy.isComplete)
-        #expect(policy.finished(2, by: 2) == [2])
+        #expect(policy.finishedGood(2, by: 2) == [2])
         #expect(policy.isComplete)
     }
 
@@ -33,9 +33,9 @@ struct SupervisorPolicyTests {
         var policy = try Self.policy(["alpine:3", "b.example/y:1", "library/alpine:3", "docker.io/library/alpine:3",
                                       "c.example/z:1@\(digest)", "c.example/z:2@\(digest)"], concurrency: 10)
         #expect(policy.assign(to: 1, now: 0) == [0, 1, 4], "only the first line of each image is handed out")
-        #expect(policy.finished(0, by: 1) == [0, 2, 3], "its verdict is recorded for the lines that share it")
-        #expect(policy.finished(4, by: 1) == [4, 5])
-        #expect(policy.finished(1, by: 1) == [1])
+        #expect(policy.finishedGood(0, by: 1) == [0, 2, 3], "its verdict is recorded for the lines that share it")
+        #expect(policy.finishedGood(4, by: 1) == [4, 5])
+        #expect(policy.finishedGood(1, by: 1) == [1])
         #expect(policy.isComplete)
     }
 
@@ -62,7 +62,7 @@ struct SupervisorPolicyTests {
         var progressing = try Self.policy((1...20).map { "a.example/x:\($0)" }, concurrency: 2, processes: 1)
         for _ in 1...6 {
             let ids = progressing.assign(to: 1, now: 0)
-            #expect(progressing.finished(ids[0], by: 1).count == 1)
+            #expect(progressing.finishedGood(ids[0], by: 1).count == 1)
             #expect(!progressing.workerEnded(1).givingUp, "a finished image resets the count")
         }
     }
@@ -74,7 +74,7 @@ struct SupervisorPolicyTests {
         #expect(policy.overdueWorkers(now: 109).isEmpty)
         #expect(policy.overdueWorkers(now: 111) == [1])
         #expect(policy.overdueWorkers(now: 116) == [1, 2])
-        _ = policy.finished(0, by: 1)
+        _ = policy.finishedGood(0, by: 1)
         #expect(policy.overdueWorkers(now: 116) == [2])
     }
 
@@ -83,5 +83,41 @@ struct SupervisorPolicyTests {
         #expect(policy.assign(to: 1, now: 0) == [0, 1])
         #expect(policy.remaining - policy.neverStarted == 3, "alpine:3 and library/alpine:3 wait on one pull, b on another")
         #expect(policy.neverStarted == 1)
+    }
+}
+
+/// Retries wait in the supervisor, holding no place in a window.
+struct SupervisorPolicyRetryTests {
+    @Test func aTransientFailureWaitsItsBackOffWithoutHoldingASlotThenGoesOutFirst() throws {
+        var policy = SupervisorPolicy(jobs: try ["a.example/x:1", "a.example/x:2", "a.example/x:3"].enumerated().map {
+            try SupervisorPolicyTests.job($1, line: $0 + 1)
+        }, concurrency: 1, processes: 1, deadlineSeconds: 10, retry: RetryPolicy(retries: 1, baseDelaySeconds: 2, retryTimeouts: false))
+        #expect(policy.assign(to: 1, now: 0) == [0])
+        #expect(policy.finished(0, by: 1, verdict: .error(.network, "dial tcp: i/o timeout"), now: 1, unit: 0.5) == .retry(at: 2))
+        #expect(policy.assign(to: 1, now: 1) == [1], "the waiting image holds no slot")
+        #expect(policy.nextStart(now: 1) == 2)
+        #expect(policy.finished(1, by: 1, verdict: .good(digest: "sha256:x"), now: 1.5, unit: 0) == .record([1]))
+        #expect(policy.assign(to: 1, now: 1.5) == [2], "not yet: the back-off runs until 2")
+        #expect(policy.finished(2, by: 1, verdict: .good(digest: "sha256:x"), now: 1.8, unit: 0) == .record([2]))
+        #expect(policy.assign(to: 1, now: 2) == [0])
+        #expect(policy.attempts(of: 0) == 2)
+        #expect(policy.failedAttempts(of: 0) == ["network: dial tcp: i/o timeout"])
+        #expect(policy.finished(0, by: 1, verdict: .error(.network, "again"), now: 3, unit: 0.5) == .record([0]), "retries used up")
+        #expect(policy.isComplete)
+    }
+
+    @Test func aFinalFailureIsRecordedAtOnce() throws {
+        var policy = SupervisorPolicy(jobs: [try SupervisorPolicyTests.job("a.example/x:1", line: 1)], concurrency: 1, processes: 1,
+                                      deadlineSeconds: 10, retry: RetryPolicy(retries: 5, baseDelaySeconds: 2, retryTimeouts: false))
+        _ = policy.assign(to: 1, now: 0)
+        #expect(policy.finished(0, by: 1, verdict: .error(.notFound, "manifest unknown"), now: 1, unit: 0.5) == .record([0]))
+    }
+}
+
+extension SupervisorPolicy {
+    /// `finished` with a good verdict: the jobs to record, or none.
+    mutating func finishedGood(_ id: Int, by worker: Int) -> [Int] {
+        guard case .record(let ids) = finished(id, by: worker, verdict: .good(digest: "sha256:x"), now: 0, unit: 0) else { return [] }
+        return ids
     }
 }

@@ -1,0 +1,94 @@
+import Testing
+@testable import Verifier
+
+/// What is tried again, and after how long.
+struct RetryPolicyTests {
+    let policy = RetryPolicy(retries: 2, baseDelaySeconds: 2, retryTimeouts: false)
+
+    @Test(arguments: [ErrorCategory.rateLimited, .network, .serverError, .blobUnknown])
+    func transientFailuresAreTriedAgainUpToTheRetries(_ category: ErrorCategory) {
+        let verdict = Verdict.error(category, "x")
+        #expect(policy.retries(verdict, afterAttempt: 1))
+        #expect(policy.retries(verdict, afterAttempt: 2))
+        #expect(!policy.retries(verdict, afterAttempt: 3), "two retries: three attempts in all")
+    }
+
+    @Test(arguments: [ErrorCategory.notFound, .unauthorized, .invalidReference, .other, .workerCrashed])
+    func otherFailuresAreFinalAtOnce(_ category: ErrorCategory) {
+        #expect(!policy.retries(.error(category, "x"), afterAttempt: 1))
+    }
+
+    @Test func timeoutsAreTriedAgainOnlyWhenAsked() {
+        let timeout = Verdict(status: .timeout, category: .timeout)
+        #expect(!policy.retries(timeout, afterAttempt: 1))
+        #expect(RetryPolicy(retries: 1, baseDelaySeconds: 1, retryTimeouts: true).retries(timeout, afterAttempt: 1))
+        #expect(!policy.retries(.good(digest: "sha256:x"), afterAttempt: 1))
+    }
+
+    @Test func theBackOffDoublesWithFullJitterAndStopsAtAMinute() {
+        #expect(policy.delay(afterAttempt: 1, unit: 0.999) < 2)
+        #expect(policy.delay(afterAttempt: 2, unit: 0.5) == 2)
+        #expect(policy.delay(afterAttempt: 3, unit: 0.5) == 4)
+        #expect(policy.delay(afterAttempt: 10, unit: 1) == 60)
+        #expect(policy.delay(afterAttempt: 1_000, unit: 1) == 60, "no overflow")
+        #expect(policy.delay(afterAttempt: 3, unit: 0) == 0)
+    }
+}
+
+/// The start rate across all workers.
+struct StartRateLimiterTests {
+    @Test func aCeilingAllowsThatManyStartsASecondAndSaysWhenTheNextMay() {
+        var limiter = StartRateLimiter(ceiling: 4)
+        let first = limiter.take(now: 100)
+        let second = limiter.take(now: 100)
+        #expect(first && !second)
+        #expect(limiter.nextToken(now: 100) == 100.25)
+        let third = limiter.take(now: 100.25)
+        #expect(third)
+        let started = (0..<40).filter { limiter.take(now: 101 + Double($0) * 0.05) }.count
+        #expect(started == 8, "two seconds at 4 a second")
+    }
+
+    @Test func withoutACeilingNothingIsLimitedUntilTheFirstRateLimitedAnswer() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        let allowed = (0..<20).filter { limiter.take(now: 10 + Double($0) / 10) }.count
+        #expect(allowed == 20)
+        #expect(limiter.rate == nil)
+        limiter.rateLimited(now: 12)
+        #expect(limiter.rate == 5, "half of 20 starts in 2 s")
+        #expect(limiter.cuts == [StartRateLimiter.Change(at: 12, rate: 5)])
+    }
+
+    @Test func aCutHalvesAtMostOnceASecondAndSuccessesRaiseItBackButNotAboveTheCeiling() {
+        var limiter = StartRateLimiter(ceiling: 8)
+        limiter.rateLimited(now: 0)
+        #expect(limiter.rate == 4)
+        limiter.rateLimited(now: 0.5)
+        #expect(limiter.rate == 4, "answers of pulls started before the cut say nothing new")
+        limiter.startSucceeded(now: 1)
+        #expect(limiter.rate == 4.8, "quickly below nine tenths of the rate at the cut: 8/10 a second")
+        limiter.startSucceeded(now: 4)
+        #expect(limiter.rate == 7.2)
+        limiter.startSucceeded(now: 1_000)
+        #expect(limiter.rate == 8, "never above --rate")
+        limiter.rateLimited(now: 1_001)
+        #expect(limiter.lowest == 4)
+    }
+}
+
+/// The circuit breaker.
+struct FailureLimitTests {
+    @Test func parsesCountsAndPercentages() {
+        #expect(FailureLimit(parsing: "5") == .count(5))
+        #expect(FailureLimit(parsing: "12.5%") == .percent(12.5))
+        for bad in ["0", "-1", "x", "101%", "0%", "%", ""] { #expect(FailureLimit(parsing: bad) == nil, "\(bad)") }
+    }
+
+    @Test func aCountTripsAtItsValueAndAPercentageOnlyAfterTwentyImages() {
+        #expect(FailureLimit.count(3).trips(failed: 2, done: 2) == nil)
+        #expect(FailureLimit.count(3).trips(failed: 3, done: 3) == "3 images failed; --max-failures is 3")
+        #expect(FailureLimit.percent(50).trips(failed: 10, done: 10) == nil, "too few images done to judge")
+        #expect(FailureLimit.percent(50).trips(failed: 10, done: 20) == "10 of 20 images failed (50.0%); --max-failures is 50%")
+        #expect(FailureLimit.percent(50).trips(failed: 9, done: 20) == nil)
+    }
+}
