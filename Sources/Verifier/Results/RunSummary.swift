@@ -52,6 +52,8 @@ public struct RunSummary: Sendable {
     var retried: Set<Int> = []
     /// Of those, the ones that ended good.
     public internal(set) var goodAfterRetry = 0
+    /// Whether starts are paused for want of disk space (`--min-free`).
+    public internal(set) var pausedForDisk = false
     /// Why the circuit breaker stopped the run, when it did.
     public internal(set) var tripReason: String?
     /// Each cut of the start rate, in starts per second.
@@ -93,7 +95,7 @@ public struct RunSummary: Sendable {
     /// `verify: 120/4254 done (100 good, 15 error, 5 timeout), 352.1 images/min`
     public func progressLine() -> String {
         "verify: \(recorded)/\(total) done (\(count(.good)) good, \(count(.error)) error, \(count(.timeout)) timeout), "
-            + rate
+            + rate + (pausedForDisk ? ", paused: disk" : "")
     }
 
     /// The summary printed at the end of a run.

@@ -43,6 +43,10 @@ public struct RunConfiguration: Sendable {
     public var rate: Double?
     /// The circuit breaker; `nil` for none.
     public var maxFailures: FailureLimit?
+    /// Starts pause while ``dataRoot`` has less space free; `nil` for no guard.
+    public var minFree: ByteSize?
+    /// The filesystem the client pulls into; `nil` to ask the client (`docker info`).
+    public var dataRoot: String?
     /// Seconds between progress lines on stderr; 0 for none.
     public var progressIntervalSeconds: Double = 5
 

@@ -46,6 +46,9 @@ final class Supervisor {
     private var check: ChildCommand?
     /// Wakes the supervisor when an image may start again (a back-off ends, a token comes).
     private var wake: UVTimer?
+    /// The filesystem the client pulls into, for the disk guard.
+    private var dataRoot: String?
+    private var diskGuard: DiskGuard?
 
     /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
     init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
@@ -56,6 +59,8 @@ final class Supervisor {
         policy = SupervisorPolicy(jobs: jobs, concurrency: configuration.concurrency, processes: configuration.processes,
                                   deadlineSeconds: configuration.supervisorDeadlineSeconds, retry: configuration.retryPolicy,
                                   limiter: StartRateLimiter(ceiling: configuration.rate))
+        dataRoot = configuration.dataRoot
+        diskGuard = configuration.minFree.map(DiskGuard.init)
         loop = try UVLoop()
         do { try Posix.becomeChildSubreaper() } catch { throw .workersFailing("\(error)") }
         for signum in [SIGINT, SIGTERM, SIGHUP] {
@@ -78,12 +83,23 @@ final class Supervisor {
     /// - Returns: `false` when a signal interrupted the check (its client is killed).
     /// - Throws: ``VerifyError/daemonUnavailable(_:)`` when the daemon does not answer in time.
     func checkDaemon() throws(VerifyError) -> Bool {
+        guard try ask(["version", "--format", "{{.Server.Version}}"]) != nil else { return false }
+        if configuration.minFree != nil && dataRoot == nil {
+            guard let root = try ask(["info", "--format", "{{.DockerRootDir}}"]) else { return false }
+            dataRoot = root.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return true
+    }
+
+    /// Runs the client with `arguments` (bound to verify), within the check's time; returns what it
+    /// printed on stdout, or `nil` when a signal interrupted it.
+    private func ask(_ arguments: [String]) throws(VerifyError) -> String? {
         let seconds = min(max(configuration.timeoutSeconds, 10), 60)
+        let command = "\(client) \(arguments[0])"
         var outcome: CommandOutcome?
         var timedOut = false
         let timer = UVTimer(loop: loop)
-        check = try ChildCommand(loop: loop, executable: "/proc/self/exe",
-                                 arguments: ParentBoundExec.arguments(running: client, ["version", "--format", "{{.Server.Version}}"]),
+        check = try ChildCommand(loop: loop, executable: "/proc/self/exe", arguments: ParentBoundExec.arguments(running: client, arguments),
                                  drainMilliseconds: milliseconds(configuration.drainSeconds), spawn: .libuv) { result in
             outcome = result
             timer.close()
@@ -94,13 +110,11 @@ final class Supervisor {
         }
         loop.run()
         check = nil
-        if case .stopping = state { return false }
-        guard let outcome else { throw .eventLoop("\(client) version did not finish") }
-        if timedOut { throw .daemonUnavailable("\(client) version did not answer within \(seconds.formatted()) s") }
-        if !outcome.succeeded {
-            throw .daemonUnavailable(ImagePipeline.summary(of: outcome, command: "\(client) version"))
-        }
-        return true
+        if case .stopping = state { return nil }
+        guard let outcome else { throw .eventLoop("\(command) did not finish") }
+        if timedOut { throw .daemonUnavailable("\(command) did not answer within \(seconds.formatted()) s") }
+        if !outcome.succeeded { throw .daemonUnavailable(ImagePipeline.summary(of: outcome, command: command)) }
+        return outcome.stdout.text
     }
 
     // MARK: Running
@@ -125,6 +139,7 @@ final class Supervisor {
         watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
         watchdog.unref()
         timers.append(watchdog)
+        guardDisk()
         if case .running = state {
             for index in 1...max(1, min(configuration.processes, policy.jobs.count)) {
                 startWorker(index: index)
@@ -275,6 +290,7 @@ final class Supervisor {
     /// hung), and end what dead workers left behind.
     private func watch() {
         guard case .running = state else { return }
+        guardDisk()
         for index in policy.overdueWorkers(now: MonotonicClock.seconds()) {
             guard let worker = workers[index], worker.termination == nil, !worker.killedAsHung else { continue }
             worker.killedAsHung = true
@@ -282,6 +298,30 @@ final class Supervisor {
             Posix.signalProcess(worker.process.pid, SIGKILL)
         }
         ChildProcesses.sweep(&orphans, inFlight: [])
+    }
+
+    /// Pauses starts while the data root has less than `--min-free`, and resumes them after.
+    private func guardDisk() {
+        guard var diskGuard, let dataRoot else { return }
+        let free: UInt64
+        do { free = try Posix.freeSpace(dataRoot) } catch {
+            return stop(.error(.invalidOption(flag: "--data-root", reason: "\(error)")))
+        }
+        let change = diskGuard.observe(free: free)
+        self.diskGuard = diskGuard
+        switch change {
+        case .paused?:
+            policy.startsPaused = true
+            summary.pausedForDisk = true
+            Console.line("verify: paused: \(dataRoot) has \(ByteSize(bytes: free)) free, below --min-free \(diskGuard.minimum); starts resume when it recovers")
+        case .resumed?:
+            policy.startsPaused = false
+            summary.pausedForDisk = false
+            Console.line("verify: resumed: \(dataRoot) has \(ByteSize(bytes: free)) free")
+            feedAll()
+        case nil:
+            break
+        }
     }
 
     // MARK: Results

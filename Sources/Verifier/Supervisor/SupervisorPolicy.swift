@@ -64,6 +64,8 @@ struct SupervisorPolicy {
     private var crashesWithoutProgress = 0
     /// Jobs without a record yet, sharers included.
     private(set) var remaining: Int
+    /// No image starts while this is set (the disk guard); what is in flight goes on.
+    var startsPaused = false
 
     init(jobs: [Job], concurrency: Int, processes: Int, deadlineSeconds: Double,
          retry: RetryPolicy = RetryPolicy(retries: 0, baseDelaySeconds: 0, retryTimeouts: false),
@@ -105,7 +107,7 @@ struct SupervisorPolicy {
     /// rate allows; returns the images to send it, in order.
     mutating func assign(to worker: Int, now: Double) -> [Int] {
         var assigned: [Int] = []
-        while held[worker, default: [:]].count < concurrency, peekJob(now: now) != nil, limiter.take(now: now) {
+        while !startsPaused, held[worker, default: [:]].count < concurrency, peekJob(now: now) != nil, limiter.take(now: now) {
             let id = takeJob(now: now)!
             attempts[id, default: 0] += 1
             held[worker, default: [:]][id] = now + deadlineSeconds
@@ -118,6 +120,7 @@ struct SupervisorPolicy {
     /// or the next token of the start rate. `nil` when nothing waits for time (an image that waits
     /// for a place in a window goes out when an image finishes).
     func nextStart(now: Double) -> Double? {
+        guard !startsPaused else { return nil }
         let token = peekJob(now: now) != nil ? limiter.nextToken(now: now) : nil
         return [token, waiting.first?.at].compactMap { $0 }.filter { $0 > now }.min()
     }

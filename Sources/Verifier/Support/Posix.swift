@@ -74,6 +74,13 @@ enum Posix {
         return info
     }
 
+    /// The bytes an unprivileged process may still write on the filesystem that holds `path`.
+    static func freeSpace(_ path: String) throws(SystemError) -> UInt64 {
+        var info = statvfs()
+        _ = try call("statvfs \(path)") { statvfs(path, &info) }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
     /// Creates `path` and its missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."
