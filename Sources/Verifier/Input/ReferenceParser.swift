@@ -7,7 +7,9 @@ enum ReferenceParser {
         guard text.utf8.count <= ImageReference.maximumLength else {
             throw ReferenceError("reference is \(text.utf8.count) bytes long; no valid reference is longer than \(ImageReference.maximumLength)")
         }
-        if let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { $1.properties.isWhitespace || !EscapedText.isVisible($1) }) {
+        // Printable ASCII other than the space needs no look at Unicode's properties: the common case, cheaply.
+        let isPlainASCII = text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        if !isPlainASCII, let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { $1.properties.isWhitespace || !EscapedText.isVisible($1) }) {
             let kind = scalar.properties.isWhitespace ? "white space"
                 : scalar.properties.generalCategory == .control ? "a control character" : "an invisible character"
             throw ReferenceError("reference contains \(kind) \"\(EscapedText.make(String(scalar)))\" at character \(offset + 1)")
