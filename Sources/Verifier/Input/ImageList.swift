@@ -4,34 +4,34 @@
 /// first non-blank character is `#` are skipped. A line seen before is counted as a duplicate and
 /// not verified again. Lines that are not valid references stay in the list as invalid entries,
 /// so that each one gets a result of its own.
-public struct ImageList: Sendable {
+struct ImageList: Sendable {
     /// One line of the list that is neither blank, nor a comment, nor a duplicate.
-    public struct Entry: Sendable {
+    struct Entry: Sendable {
         /// The 1-based line number in the list.
-        public let line: Int
+        let line: Int
         /// The line as written, trimmed.
-        public let text: String
+        let text: String
         /// The parsed reference, or why the line is not one.
-        public let reference: Result<ImageReference, ReferenceError>
+        let reference: Result<ImageReference, ReferenceError>
     }
 
     /// A line that repeats an earlier one.
-    public struct Duplicate: Sendable, Equatable {
+    struct Duplicate: Sendable, Equatable {
         /// The 1-based line number of the repetition.
-        public let line: Int
+        let line: Int
         /// The line as written, trimmed.
-        public let text: String
+        let text: String
         /// The line where the reference first appeared.
-        public let firstLine: Int
+        let firstLine: Int
     }
 
     /// Every line to verify, in list order.
-    public private(set) var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     /// Every repeated line, in list order.
-    public private(set) var duplicates: [Duplicate] = []
+    private(set) var duplicates: [Duplicate] = []
 
     /// Parses the bytes of a list file.
-    public init(bytes: some Sequence<UInt8>) {
+    init(bytes: some Sequence<UInt8>) {
         var firstLineOf: [String: Int] = [:]
         var lineNumber = 0
         for rawLine in Self.lines(of: Array(bytes)) {
@@ -70,7 +70,7 @@ public struct ImageList: Sendable {
 
 extension ImageList.Entry {
     /// `line 17: repository name must be lowercase: "Team/App:v1"`: what is wrong with this line.
-    public func problem(_ error: ReferenceError) -> String {
+    func problem(_ error: ReferenceError) -> String {
         "line \(line): \(error.reason): \"\(ImageList.shown(text))\""
     }
 }

@@ -5,7 +5,7 @@ extension ImageReference {
     /// The repository is normalised as Docker does (``normalizedRepository``: `alpine`,
     /// `library/alpine` and `docker.io/library/alpine` are one); a missing tag is `latest`; a
     /// digest, when there is one, decides alone.
-    public var pullKey: String {
+    var pullKey: String {
         if let digest { return normalizedRepository + "@" + digest }
         return normalizedRepository + ":" + (tag ?? "latest")
     }

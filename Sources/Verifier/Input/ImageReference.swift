@@ -7,16 +7,16 @@
 ///
 /// `verify` is stricter than the grammar in one place: a digest must be `sha256:` followed by
 /// 64 lowercase hex digits, the only kind a registry migration deals in.
-public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
+struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     /// The registry host and optional port as written (`registry.example.com:5000`), or `nil`
     /// when the reference names none (Docker then uses Docker Hub).
-    public let domain: String?
+    let domain: String?
     /// The repository path inside the registry, for example `team1/app1`.
-    public let path: String
+    let path: String
     /// The tag, if the reference has one.
-    public let tag: String?
+    let tag: String?
     /// The digest (`sha256:…`), if the reference has one.
-    public let digest: String?
+    let digest: String?
 
     /// The longest repository name Docker accepts, registry part included.
     static let maximumNameLength = 255
@@ -25,7 +25,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     static let maximumLength = 512
 
     /// Parses and validates `text`, which must already be trimmed.
-    public init(parsing text: String) throws(ReferenceError) {
+    init(parsing text: String) throws(ReferenceError) {
         self = try ReferenceParser.parse(text)
     }
 
@@ -37,7 +37,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The reference as Docker would print it, with the registry part only where one was given.
-    public var description: String {
+    var description: String {
         var text = name
         if let tag { text += ":" + tag }
         if let digest { text += "@" + digest }
@@ -45,7 +45,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `domain/path`, or just `path` when there is no registry part.
-    public var name: String {
+    var name: String {
         if let domain { return domain + "/" + path }
         return path
     }
@@ -53,7 +53,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     /// The repository in Docker's fully normalised form: `docker.io/` stands for a missing
     /// registry part and `index.docker.io`, and `library/` is implied for one-component
     /// Docker Hub names. Two references name the same repository exactly when these are equal.
-    public var normalizedRepository: String {
+    var normalizedRepository: String {
         let hub = "docker.io"
         let registry = domain.map { $0 == "index.docker.io" ? hub : $0 } ?? hub
         if registry == hub && !path.contains("/") {
@@ -67,7 +67,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     ///
     /// The result, read again the way Docker reads it, must name `registry`: a reference Docker
     /// would pull from anywhere else (Docker Hub) is refused.
-    public func replacingRegistry(with registry: RegistryHost) throws(ReferenceError) -> ImageReference {
+    func replacingRegistry(with registry: RegistryHost) throws(ReferenceError) -> ImageReference {
         let moved = ImageReference(domain: registry.description, path: path, tag: tag, digest: digest)
         guard moved.name.utf8.count <= Self.maximumNameLength else {
             throw ReferenceError("repository name would be longer than \(Self.maximumNameLength) characters on \(registry)")

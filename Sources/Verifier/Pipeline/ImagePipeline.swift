@@ -9,9 +9,9 @@ import Glibc
 /// 2. `inspect`: the digest comes from the repository's `RepoDigests` entry. A failed inspect, or
 ///    one that shows no entry for the repository, makes the image an error: it is not really there.
 /// 3. `rmi` (unless kept): a failure leaves the image good, with a cleanup warning.
-public struct ImagePipeline: Sendable {
+struct ImagePipeline: Sendable {
     /// What the engine does next.
-    public enum Next: Sendable, Equatable {
+    enum Next: Sendable, Equatable {
         /// Run the client with these arguments.
         case run(PipelineStep)
         /// The image is done.
@@ -19,24 +19,24 @@ public struct ImagePipeline: Sendable {
     }
 
     /// The reference being pulled.
-    public let reference: ImageReference
+    let reference: ImageReference
     /// Whether to leave the pulled image on the daemon.
-    public let keep: Bool
+    let keep: Bool
     /// The step that runs now, or ran last.
-    public private(set) var step: PipelineStep = .pull
+    private(set) var step: PipelineStep = .pull
     private var digest: String?
 
     /// The steps for pulling `reference`; with `keep`, the image is not removed afterwards.
-    public init(reference: ImageReference, keep: Bool) {
+    init(reference: ImageReference, keep: Bool) {
         self.reference = reference
         self.keep = keep
     }
 
     /// The client arguments for the current step.
-    public var arguments: [String] { step.arguments(for: reference.description) }
+    var arguments: [String] { step.arguments(for: reference.description) }
 
     /// Decides what follows the current step, which ended with `outcome`.
-    public mutating func advance(after outcome: CommandOutcome) -> Next {
+    mutating func advance(after outcome: CommandOutcome) -> Next {
         switch step {
         case .pull:
             guard outcome.succeeded else { return .finished(failure(outcome)) }
@@ -67,7 +67,7 @@ public struct ImagePipeline: Sendable {
 
     /// The verdict when the image's timeout ran out during the current step; `outcome` is how the
     /// killed client ended. A timeout while removing leaves a verified image good.
-    public func timedOut(after seconds: Double, outcome: CommandOutcome) -> Verdict {
+    func timedOut(after seconds: Double, outcome: CommandOutcome) -> Verdict {
         let limit = seconds.formatted()
         if step == .rmi, let digest {
             return .good(digest: digest, cleanupWarning: "docker rmi did not finish within the \(limit) s timeout and was killed")

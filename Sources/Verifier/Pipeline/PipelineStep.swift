@@ -1,5 +1,5 @@
 /// The client commands that verify one image, in order.
-public enum PipelineStep: String, Codable, Sendable {
+enum PipelineStep: String, Codable, Sendable {
     /// `docker pull REF`
     case pull
     /// `docker image inspect --format '{{json .RepoDigests}}' REF`
@@ -8,7 +8,7 @@ public enum PipelineStep: String, Codable, Sendable {
     case rmi
 
     /// The command as a person would name it in a message.
-    public var commandName: String {
+    var commandName: String {
         switch self {
         case .pull: "docker pull"
         case .inspect: "docker image inspect"
@@ -17,7 +17,7 @@ public enum PipelineStep: String, Codable, Sendable {
     }
 
     /// The client's arguments for this step on `reference` (which never starts with `-`).
-    public func arguments(for reference: String) -> [String] {
+    func arguments(for reference: String) -> [String] {
         switch self {
         case .pull: ["pull", reference]
         case .inspect: ["image", "inspect", "--format", "{{json .RepoDigests}}", reference]

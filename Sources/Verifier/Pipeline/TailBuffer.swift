@@ -1,23 +1,23 @@
 /// Keeps the last `limit` bytes of a stream, however much the stream writes.
 ///
 /// A client that floods its output costs at most about twice `limit` in memory.
-public struct TailBuffer: Sendable {
+struct TailBuffer: Sendable {
     /// The most bytes kept.
-    public let limit: Int
+    let limit: Int
     private var storage: [UInt8] = []
     /// How many bytes were written in all.
-    public private(set) var writtenCount = 0
+    private(set) var writtenCount = 0
 
     /// The default limit for a client's stdout or stderr: 64 KiB.
-    public static let defaultLimit = 64 * 1024
+    static let defaultLimit = 64 * 1024
 
     /// An empty buffer that keeps at most `limit` bytes.
-    public init(limit: Int = TailBuffer.defaultLimit) {
+    init(limit: Int = TailBuffer.defaultLimit) {
         self.limit = limit
     }
 
     /// Appends `bytes`, dropping the oldest ones beyond the limit.
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
         writtenCount += bytes.count
         if bytes.count >= limit {
             storage = Array(bytes.suffix(limit))
@@ -28,15 +28,15 @@ public struct TailBuffer: Sendable {
     }
 
     /// The kept bytes: the last `limit` bytes written.
-    public var bytes: [UInt8] {
+    var bytes: [UInt8] {
         storage.count > limit ? Array(storage.suffix(limit)) : storage
     }
 
     /// How many bytes were dropped from the front.
-    public var droppedCount: Int { writtenCount - min(storage.count, limit) }
+    var droppedCount: Int { writtenCount - min(storage.count, limit) }
 
     /// The kept bytes as text (invalid UTF-8 repaired).
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 
     private mutating func compact() {
         storage.removeFirst(storage.count - limit)

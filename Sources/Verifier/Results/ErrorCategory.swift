@@ -1,5 +1,5 @@
 /// The kind of failure, so that a person can act on a whole category at once.
-public enum ErrorCategory: String, Codable, Sendable, CaseIterable {
+enum ErrorCategory: String, Codable, Sendable, CaseIterable {
     /// The registry has no such manifest (missing tag, repository or digest).
     case notFound = "not-found"
     /// The registry refused the credentials, or asked for some.

@@ -3,9 +3,9 @@
 /// The rules are one table, tried in order; the first rule with a phrase that occurs in the text
 /// (compared case-insensitively) wins. The phrases come from real docker output, kept as test
 /// fixtures in Tests/VerifierTests/Fixtures/client-output.
-public enum ErrorClassifier {
+enum ErrorClassifier {
     /// The rules, most specific first.
-    public static let rules: [(category: ErrorCategory, phrases: [String])] = [
+    static let rules: [(category: ErrorCategory, phrases: [String])] = [
         (.daemonUnavailable, ["cannot connect to the docker daemon", "is the docker daemon running"]),
         (.invalidReference, ["invalid reference format"]),
         (.rateLimited, ["toomanyrequests", "too many requests", "rate limit"]),
@@ -20,7 +20,7 @@ public enum ErrorClassifier {
     ]
 
     /// The category of a failure whose client printed `text` on stderr.
-    public static func classify(_ text: String) -> ErrorCategory {
+    static func classify(_ text: String) -> ErrorCategory {
         let lowered = text.lowercased()
         for rule in rules where rule.phrases.contains(where: { lowered.contains($0) }) {
             return rule.category

@@ -1,31 +1,31 @@
 import Foundation
 
 /// One line of `results.jsonl`: the whole story of one image. The README documents the schema.
-public struct ImageRecord: Encodable, Sendable {
+struct ImageRecord: Encodable, Sendable {
     /// The list line as written, trimmed.
-    public var reference: String
+    var reference: String
     /// The line number in the list.
-    public var line: Int
+    var line: Int
     /// The reference actually pulled (after `--registry`); `nil` for an invalid line.
-    public var pulled: String?
+    var pulled: String?
     /// What verifying the image found; its fields appear at the top level of the JSON object.
-    public var verdict: Verdict
+    var verdict: Verdict
     /// Wall time from the first step's start to the last one's end.
-    public var durationMs: Int64
+    var durationMs: Int64
     /// The worker (1-based) that produced the verdict; `nil` where none ran.
-    public var worker: Int?
+    var worker: Int?
     /// How many times the image was handed to a worker (2 after a worker crash).
-    public var attempts: Int
+    var attempts: Int
     /// When the first step started: RFC 3339, UTC, with milliseconds.
-    public var startedAt: String
+    var startedAt: String
     /// When the last step ended: RFC 3339, UTC, with milliseconds.
-    public var finishedAt: String
+    var finishedAt: String
     /// The list line whose verification this record shares, when both pull the same image
     /// (`alpine:3` and `docker.io/library/alpine:3`, or two old registries merged by
     /// `--registry`): that line was verified once, for both. `nil` for a line verified itself.
-    public var sameAs: String?
+    var sameAs: String?
     /// The messages of the failed attempts that were tried again (the last three), oldest first.
-    public var failedAttempts: [String] = []
+    var failedAttempts: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case reference, line, pulled, status, category, digest, message, step, signal, worker, attempts
@@ -40,7 +40,7 @@ public struct ImageRecord: Encodable, Sendable {
     }
 
     /// Combines a verdict with where and when it was reached.
-    public init(reference: String, line: Int, pulled: String?, verdict: Verdict,
+    init(reference: String, line: Int, pulled: String?, verdict: Verdict,
                 worker: Int?, attempts: Int, startedAt: Date, finishedAt: Date, sameAs: String? = nil) {
         self.reference = reference
         self.line = line
@@ -55,7 +55,7 @@ public struct ImageRecord: Encodable, Sendable {
     }
 
     /// Encodes every field, `null` included, so that every line has the same keys.
-    public func encode(to encoder: any Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(reference, forKey: .reference)
         try container.encode(line, forKey: .line)

@@ -1,5 +1,5 @@
 /// How the verification of one image ended.
-public enum ImageStatus: String, Codable, Sendable, CaseIterable {
+enum ImageStatus: String, Codable, Sendable, CaseIterable {
     /// Pulled, and its digest read back from the daemon.
     case good
     /// The pull or the inspect failed, or the line is not a valid reference.

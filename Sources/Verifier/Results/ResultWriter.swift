@@ -14,9 +14,9 @@ import Foundation
 /// - with `resume`, a torn last line of `results.jsonl` (a crash mid-write) is cut off, and the
 ///   status files are written anew from the newest record of each line, so that a crash at any
 ///   moment leaves each line in exactly one of them, once.
-public final class ResultWriter {
+final class ResultWriter {
     /// What to do with results already in the directory.
-    public enum Mode: Sendable {
+    enum Mode: Sendable {
         /// Refuse to run where results are.
         case fresh
         /// Replace them, once the first new record is written.
@@ -26,13 +26,13 @@ public final class ResultWriter {
     }
 
     /// `good_image.txt`: one reference a line.
-    public static let goodFile = "good_image.txt"
+    static let goodFile = "good_image.txt"
     /// `error_image.txt`: `REF<TAB>CATEGORY<TAB>message` a line.
-    public static let errorFile = "error_image.txt"
+    static let errorFile = "error_image.txt"
     /// `timeout_image.txt`: one reference a line.
-    public static let timeoutFile = "timeout_image.txt"
+    static let timeoutFile = "timeout_image.txt"
     /// `results.jsonl`: one JSON object per image.
-    public static let recordsFile = "results.jsonl"
+    static let recordsFile = "results.jsonl"
     /// `results.jsonl` first: it is the complete record, and so is written and renamed first.
     static let allFiles = [recordsFile, goodFile, errorFile, timeoutFile]
 
@@ -59,7 +59,7 @@ public final class ResultWriter {
 
     /// Whether a record has been written. With `overwrite`, this is also whether the old results
     /// have been replaced: until then they are as they were, and ``close()`` leaves them so.
-    public private(set) var hasWritten = false
+    private(set) var hasWritten = false
 
     /// Opens (and if needed creates) the result files in `directory`, and writes `run.json` for
     /// `parameters`; with `overwrite`, creates new files that replace the old ones when the first
@@ -70,7 +70,7 @@ public final class ResultWriter {
     ///   says the results answer another question; ``VerifyError/outputNotWritable(_:)`` when a
     ///   file cannot be opened, or a name holds something that is not a regular file. No refusal
     ///   creates a file.
-    public init(directory: String, mode: Mode, parameters: RunParameters) throws(VerifyError) {
+    init(directory: String, mode: Mode, parameters: RunParameters) throws(VerifyError) {
         self.directory = directory
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -117,7 +117,7 @@ public final class ResultWriter {
     /// - Throws: ``VerifyError/outputFull(_:)`` when the disk or the file size limit is full,
     ///   ``VerifyError/outputNotWritable(_:)`` for any other failure. Either way the record is
     ///   taken back whole: no file keeps any part of it.
-    public func write(_ record: ImageRecord) throws(VerifyError) {
+    func write(_ record: ImageRecord) throws(VerifyError) {
         let json: Data
         do { json = try encoder.encode(record) } catch {
             preconditionFailure("an ImageRecord always encodes: \(error)")
@@ -192,7 +192,7 @@ public final class ResultWriter {
 
     /// Closes the files. With `overwrite` and no record written, removes the new files, so that
     /// the old results stay as they were. Writing after this is a programming error.
-    public func close() {
+    func close() {
         for file in files.values { Glibc.close(file.descriptor) }
         files.removeAll()
         for temporary in pendingRenames.values {

@@ -2,11 +2,11 @@ import Foundation
 
 /// `run.json`: the parameters of a run that change what "good" means, written to the output
 /// directory so that `--resume` never mixes results that answer different questions.
-public struct RunParameters: Codable, Sendable, Equatable {
+struct RunParameters: Codable, Sendable, Equatable {
     /// The container client's path.
-    public var client: String
+    var client: String
     /// `--registry`, if given.
-    public var registry: String?
+    var registry: String?
 
     /// The file's name in the output directory.
     static let fileName = "run.json"

@@ -4,46 +4,46 @@ import Foundation
 /// summary at the end.
 public struct RunSummary: Sendable {
     /// Images to verify: list lines that are not blank, comments or duplicates.
-    public let total: Int
+    let total: Int
     /// The list's repeated lines.
-    public let duplicates: [ImageList.Duplicate]
+    let duplicates: [ImageList.Duplicate]
     /// Lines that pull the same image as an earlier line: verified once, recorded for each.
-    public internal(set) var sharedPulls: [SharedPull] = []
+    internal(set) var sharedPulls: [SharedPull] = []
     /// Lines whose result comes from an earlier run into the same directory (`--resume`).
-    public private(set) var earlier = 0
+    private(set) var earlier = 0
     /// Records in the directory for lines that are no longer in the list; kept, not counted.
-    public internal(set) var recordsForOtherLines = 0
+    internal(set) var recordsForOtherLines = 0
     /// The messages of the invalid lines.
-    public private(set) var invalidLines: [String] = []
+    private(set) var invalidLines: [String] = []
     /// Records written so far, by status.
-    public private(set) var statusCounts: [ImageStatus: Int] = [:]
+    private(set) var statusCounts: [ImageStatus: Int] = [:]
     /// Records written so far that are not good, by category.
-    public private(set) var categoryCounts: [ErrorCategory: Int] = [:]
+    private(set) var categoryCounts: [ErrorCategory: Int] = [:]
     /// Good images whose `docker rmi` failed.
-    public private(set) var cleanupWarnings = 0
+    private(set) var cleanupWarnings = 0
     /// The slowest images so far, slowest first.
-    public private(set) var slowest: [(reference: String, durationMs: Int64)] = []
+    private(set) var slowest: [(reference: String, durationMs: Int64)] = []
     /// Images started but not recorded when the run stopped: in flight, or finished when the disk
     /// was full.
-    public var interrupted = 0
+    var interrupted = 0
     /// Images never started because the run was interrupted.
-    public var notStarted = 0
+    var notStarted = 0
 
     /// When the run started.
-    public let startedAt = Date()
+    let startedAt = Date()
 
     /// A line that pulls the same image as an earlier line.
-    public struct SharedPull: Sendable, Equatable {
+    struct SharedPull: Sendable, Equatable {
         /// Its line number and text.
-        public let line: Int
-        public let text: String
+        let line: Int
+        let text: String
         /// The earlier line, whose verification it shares.
-        public let firstLine: Int
-        public let firstText: String
+        let firstLine: Int
+        let firstText: String
     }
 
     /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
-    public init(total: Int, duplicates: [ImageList.Duplicate]) {
+    init(total: Int, duplicates: [ImageList.Duplicate]) {
         self.total = total
         self.duplicates = duplicates
     }
@@ -51,18 +51,18 @@ public struct RunSummary: Sendable {
     /// Images that met a transient failure and were tried again (ids).
     var retried: Set<Int> = []
     /// Of those, the ones that ended good.
-    public internal(set) var goodAfterRetry = 0
+    internal(set) var goodAfterRetry = 0
     /// Whether starts are paused for want of disk space (`--min-free`).
-    public internal(set) var pausedForDisk = false
+    internal(set) var pausedForDisk = false
     /// Why the circuit breaker stopped the run, when it did.
-    public internal(set) var tripReason: String?
+    internal(set) var tripReason: String?
     /// Each cut of the start rate, in starts per second.
-    public internal(set) var rateCuts: [Double] = []
+    internal(set) var rateCuts: [Double] = []
 
     /// Records written by this run.
-    public var recordedThisRun: Int { recorded - earlier }
+    var recordedThisRun: Int { recorded - earlier }
     /// Of those, the errors and timeouts.
-    public var failedThisRun: Int { recordedThisRun - thisRunGood }
+    var failedThisRun: Int { recordedThisRun - thisRunGood }
     private var thisRunGood: Int { statusCounts[.good, default: 0] - earlierGood }
     private var earlierGood = 0
 
@@ -74,13 +74,13 @@ public struct RunSummary: Sendable {
     }
 
     /// Seconds since the run started.
-    public var elapsedSeconds: Double { Date().timeIntervalSince(startedAt) }
+    var elapsedSeconds: Double { Date().timeIntervalSince(startedAt) }
 
     /// Records written so far.
-    public var recorded: Int { statusCounts.values.reduce(0, +) }
+    var recorded: Int { statusCounts.values.reduce(0, +) }
 
     /// Counts `record`.
-    public mutating func add(_ record: ImageRecord) {
+    mutating func add(_ record: ImageRecord) {
         statusCounts[record.verdict.status, default: 0] += 1
         if let category = record.verdict.category { categoryCounts[category, default: 0] += 1 }
         if record.verdict.cleanupWarning != nil { cleanupWarnings += 1 }
@@ -93,7 +93,7 @@ public struct RunSummary: Sendable {
     }
 
     /// `verify: 120/4254 done (100 good, 15 error, 5 timeout), 352.1 images/min`
-    public func progressLine() -> String {
+    func progressLine() -> String {
         "verify: \(recorded)/\(total) done (\(count(.good)) good, \(count(.error)) error, \(count(.timeout)) timeout), "
             + rate + (pausedForDisk ? ", paused: disk" : "")
     }

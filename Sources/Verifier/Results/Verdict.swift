@@ -1,34 +1,34 @@
 /// What verifying one image found: everything about the result except where and when it ran.
-public struct Verdict: Codable, Sendable, Equatable {
+struct Verdict: Codable, Sendable, Equatable {
     /// good, error or timeout.
-    public var status: ImageStatus
+    var status: ImageStatus
     /// Why it is not good; `nil` for a good image.
-    public var category: ErrorCategory?
+    var category: ErrorCategory?
     /// The digest the registry served (`sha256:…`), for a good image.
-    public var digest: String?
+    var digest: String?
     /// One line a person can read: what went wrong. `nil` for a good image.
-    public var message: String?
+    var message: String?
     /// The step that failed or timed out.
-    public var step: PipelineStep?
+    var step: PipelineStep?
     /// The exit status of the client in the step that failed, if it exited.
-    public var exitCode: Int32?
+    var exitCode: Int32?
     /// The signal that ended the client in the step that failed, if one did.
-    public var signal: Int32?
+    var signal: Int32?
     /// The end of the failing client's stderr (at most ``Verdict/stderrTailLimit`` bytes).
-    public var stderrTail: String?
+    var stderrTail: String?
     /// Set when the image is good but `docker rmi` failed: the image is still on the daemon.
-    public var cleanupWarning: String?
+    var cleanupWarning: String?
 
     /// How much of a failing client's stderr goes into a record.
-    public static let stderrTailLimit = 2048
+    static let stderrTailLimit = 2048
 
     /// A good image with `digest`.
-    public static func good(digest: String, cleanupWarning: String? = nil) -> Verdict {
+    static func good(digest: String, cleanupWarning: String? = nil) -> Verdict {
         Verdict(status: .good, digest: digest, cleanupWarning: cleanupWarning)
     }
 
     /// A failed image.
-    public static func error(_ category: ErrorCategory, _ message: String, step: PipelineStep? = nil,
+    static func error(_ category: ErrorCategory, _ message: String, step: PipelineStep? = nil,
                              exitCode: Int32? = nil, signal: Int32? = nil, stderrTail: String? = nil) -> Verdict {
         Verdict(status: .error, category: category, message: message, step: step,
                 exitCode: exitCode, signal: signal, stderrTail: stderrTail)

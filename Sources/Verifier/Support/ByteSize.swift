@@ -2,12 +2,12 @@
 /// 1,024, with or without a trailing `B` or `iB`.
 public struct ByteSize: Sendable, Equatable, CustomStringConvertible {
     /// The size in bytes.
-    public let bytes: UInt64
+    let bytes: UInt64
 
     /// The largest size accepted: a pebibyte.
     static let maximum: UInt64 = 1 << 50
 
-    public init(bytes: UInt64) {
+    init(bytes: UInt64) {
         self.bytes = bytes
     }
 

@@ -4,10 +4,10 @@ import Glibc
 import Foundation
 
 /// Finds the container client the way a shell would, once, so that workers run a fixed path.
-public enum ClientLocator {
+enum ClientLocator {
     /// The absolute path of `name`: as given when it contains a `/`, otherwise the first
     /// executable file of that name on PATH.
-    public static func locate(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) throws(VerifyError) -> String {
+    static func locate(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) throws(VerifyError) -> String {
         if name.contains("/") {
             guard isExecutableFile(name) else { throw .clientNotFound(name) }
             return name.hasPrefix("/") ? name : FileManager.default.currentDirectoryPath + "/" + name

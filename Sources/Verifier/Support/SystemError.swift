@@ -5,9 +5,9 @@ import Glibc
 /// A failed system call: which one, on what, and the `errno` it gave.
 public struct SystemError: Error, Sendable, CustomStringConvertible {
     /// What was being done, for example `open /var/results/good_image.txt`.
-    public let operation: String
+    let operation: String
     /// The `errno` value, read right after the call (see ``Posix/call(_:_:)``).
-    public let code: Int32
+    let code: Int32
 
     /// `code` is the errno of the failed call, which the caller captured before doing anything
     /// else: building `operation` may allocate, and allocating may change errno.

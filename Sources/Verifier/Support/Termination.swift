@@ -4,7 +4,7 @@ import Glibc
 import CVerifyLinux
 
 /// How a process ended: the one shape for clients and workers, whoever reaped them.
-public enum Termination: Sendable, Equatable, CustomStringConvertible {
+enum Termination: Sendable, Equatable, CustomStringConvertible {
     /// It exited with this status.
     case exited(Int32)
     /// This signal killed it.
@@ -25,19 +25,19 @@ public enum Termination: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The exit status, when it exited.
-    public var exitCode: Int32? {
+    var exitCode: Int32? {
         if case .exited(let code) = self { return code }
         return nil
     }
 
     /// The signal, when one killed it.
-    public var signal: Int32? {
+    var signal: Int32? {
         if case .signaled(let signal) = self { return signal }
         return nil
     }
 
     /// `exited with status 1`, or `killed by signal 9 (Killed)`.
-    public var description: String {
+    var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal): "killed by signal \(signal) (\(String(cString: strsignal(signal))))"
