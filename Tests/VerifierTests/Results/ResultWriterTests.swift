@@ -50,7 +50,7 @@ struct ResultWriterTests {
         let keys = Set(first.keys)
         #expect(keys == ["reference", "line", "pulled", "status", "category", "digest", "message", "step", "exit_code",
                          "signal", "stderr_tail", "cleanup_warning", "duration_ms", "worker", "attempts",
-                         "started_at", "finished_at", "same_as"])
+                         "started_at", "finished_at", "same_as", "failed_attempts"])
         let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as! [String: Any]
         #expect(second["category"] as? String == "not-found")
         #expect(second["exit_code"] as? Int == 1)
