@@ -66,10 +66,10 @@ struct VerifyCommand: ParsableCommand {
     var rate: Double?
 
     @Option(name: .long, help: ArgumentHelp("Stop (exit 3) once this many images failed, or this percentage once 20 are done.", valueName: "N|P%"))
-    var maxFailures: String?
+    var maxFailures: FailureLimit?
 
     @Option(name: .long, help: ArgumentHelp("Pause starting pulls while --data-root has less space free (10G, 500M), and resume when it recovers.", valueName: "size"))
-    var minFree: String?
+    var minFree: ByteSize?
 
     @Option(name: .long, help: ArgumentHelp("The filesystem the client pulls into, for --min-free. (default: what docker info reports as DockerRootDir)", valueName: "path"))
     var dataRoot: String?
@@ -102,19 +102,9 @@ struct VerifyCommand: ParsableCommand {
         configuration.retryDelaySeconds = retryDelay
         configuration.retryTimeouts = retryTimeouts
         configuration.rate = rate
-        if let minFree {
-            guard let size = ByteSize(parsing: minFree) else {
-                throw .invalidOption(flag: "--min-free", reason: "expected a size such as 10G, 500M or 2048, up to 1024T, not \(minFree)")
-            }
-            configuration.minFree = size
-        }
+        configuration.minFree = minFree
         configuration.dataRoot = dataRoot
-        if let maxFailures {
-            guard let limit = FailureLimit(parsing: maxFailures) else {
-                throw .invalidOption(flag: "--max-failures", reason: "expected a count of at least 1 or a percentage up to 100%, not \(maxFailures)")
-            }
-            configuration.maxFailures = limit
-        }
+        configuration.maxFailures = maxFailures
         configuration.retryFailed = retryFailed
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
@@ -140,4 +130,12 @@ struct VerifyCommand: ParsableCommand {
 }
 
 extension EngineKind: ExpressibleByArgument {}
+
+extension ByteSize: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+extension FailureLimit: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 extension SpawnKind: ExpressibleByArgument {}

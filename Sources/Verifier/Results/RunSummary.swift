@@ -114,10 +114,8 @@ public struct RunSummary: Sendable {
         if interrupted > 0 || notStarted > 0 {
             lines.append("  interrupted: \(interrupted) in flight (not recorded), \(notStarted) never started")
         }
-        if !duplicates.isEmpty {
-            lines.append("  duplicates: \(duplicates.count) lines skipped")
-            lines += duplicates.prefix(10).map { "    line \($0.line) repeats line \($0.firstLine): \(ImageList.shown($0.text))" }
-            if duplicates.count > 10 { lines.append("    … and \(duplicates.count - 10) more") }
+        lines += Self.listed(duplicates, heading: "duplicates: \(duplicates.count) lines skipped") {
+            "line \($0.line) repeats line \($0.firstLine): \(ImageList.shown($0.text))"
         }
         if let tripReason {
             lines.append("  stopped by --max-failures: \(tripReason); --resume continues where this run stopped")
@@ -132,21 +130,23 @@ public struct RunSummary: Sendable {
         if earlier > 0 || recordsForOtherLines > 0 {
             lines.append("  resumed: \(earlier) results from earlier runs counted above; \(recordsForOtherLines) records kept for lines no longer in the list")
         }
-        if !sharedPulls.isEmpty {
-            lines.append("  same image: \(sharedPulls.count) lines pull the same image as an earlier line; each was verified once, for both (same_as in results.jsonl)")
-            lines += sharedPulls.prefix(10).map { "    line \($0.line) \($0.text) = line \($0.firstLine) \($0.firstText)" }
-            if sharedPulls.count > 10 { lines.append("    … and \(sharedPulls.count - 10) more") }
+        lines += Self.listed(sharedPulls, heading: "same image: \(sharedPulls.count) lines pull the same image as an earlier line; each was verified once, for both (same_as in results.jsonl)") {
+            "line \($0.line) \($0.text) = line \($0.firstLine) \($0.firstText)"
         }
-        if !invalidLines.isEmpty {
-            lines.append("  invalid lines: \(invalidLines.count)")
-            lines += invalidLines.prefix(10).map { "    " + OneLine.make($0) }
-            if invalidLines.count > 10 { lines.append("    … and \(invalidLines.count - 10) more (error_image.txt)") }
-        }
+        lines += Self.listed(invalidLines, heading: "invalid lines: \(invalidLines.count) (error_image.txt)") { OneLine.make($0) }
         if !slowest.isEmpty {
             lines.append("  slowest:")
             lines += slowest.map { "    \(String(format: "%8.1f s", Double($0.durationMs) / 1000))  \($0.reference)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `heading` and the first ten of `items`, one a line, indented; nothing when there are none.
+    private static func listed<Item>(_ items: [Item], heading: String, _ line: (Item) -> String) -> [String] {
+        guard !items.isEmpty else { return [] }
+        var lines = ["  " + heading] + items.prefix(10).map { "    " + line($0) }
+        if items.count > 10 { lines.append("    … and \(items.count - 10) more") }
+        return lines
     }
 
     private func count(_ status: ImageStatus) -> Int { statusCounts[status, default: 0] }
