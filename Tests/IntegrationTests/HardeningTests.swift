@@ -137,6 +137,12 @@ struct HardeningTests {
         (["-t", "1e300"], "verify: error: --timeout: must be from 0.001 to 604800 seconds, not 1e+300 (see verify --help)\n"),
         (["-t", "1e-9"], "verify: error: --timeout: must be from 0.001 to 604800 seconds, not 1e-09 (see verify --help)\n"),
         (["--kill-grace", "1e300"], "verify: error: --kill-grace: must be from 0 to 3600 seconds, not 1e+300 (see verify --help)\n"),
+        (["--rate", "0"], "verify: error: --rate: must be from 0.01 to 1000000 starts a second, not 0 (see verify --help)\n"),
+        (["--retries", "1000"], "verify: error: --retries: must be from 0 to 100, not 1000 (see verify --help)\n"),
+        (["--retry-delay", "1e300"], "verify: error: --retry-delay: must be from 0 to 3600 seconds, not 1e+300 (see verify --help)\n"),
+        (["--max-failures", "0"], "verify: error: The value '0' is invalid for '--max-failures <N|P%>' (see verify --help)\n"),
+        (["--min-free", "1e300G"], "verify: error: The value '1e300G' is invalid for '--min-free <size>' (see verify --help)\n"),
+        (["--resume", "--overwrite"], "verify: error: --overwrite: replaces the results that --resume and --retry-failed continue; give one or the other (see verify --help)\n"),
     ])
     func hugeAndTinyValuesAreOneLineErrorsNotTraps(_ arguments: [String], _ message: String) throws {
         let run = try VerifyRun.run(engine: "posix", list: "r.example.com/team/good:v1\n", arguments: arguments)
