@@ -8,7 +8,11 @@ enum ErrorClassifier {
     static let rules: [(category: ErrorCategory, phrases: [String])] = [
         (.daemonUnavailable, ["cannot connect to the docker daemon", "is the docker daemon running"]),
         (.invalidReference, ["invalid reference format"]),
-        (.rateLimited, ["toomanyrequests", "too many requests", "rate limit"]),
+        (.rateLimited, ["toomanyrequests", "too many requests", "rate limit", "http 429 response", "statuscode: 429"]),
+        // docker: "received unexpected HTTP status: 503 Service Unavailable"; skopeo: "invalid status
+        // code from registry 503 (Service Unavailable)". The status follows the phrase, so a
+        // repository named "manifest503" never matches.
+        (.serverError, ["unexpected http status: 5", "invalid status code from registry 5"]),
         (.unauthorized, ["unauthorized", "denied", "authentication required", "no basic auth credentials"]),
         (.blobUnknown, ["unknown blob", "blob unknown"]),
         (.notFound, ["manifest unknown", "not found", "name unknown", "no such image"]),

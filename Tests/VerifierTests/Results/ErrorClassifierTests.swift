@@ -47,7 +47,19 @@ struct ErrorClassifierTests {
         ("docker_rmi__not_present.txt", .notFound),
     ]
 
-    @Test(arguments: expectations)
+    /// The captures of registries answering 429 and 5xx (scripts/capture-status-samples.sh,
+    /// STATUS-NOTES.md): the status is in the file name. Those that pulled after all print nothing.
+    static let statusExpectations: [(file: String, category: ErrorCategory)] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return files.sorted().compactMap { file in
+            guard !((try? stderr(of: file)) ?? "").isEmpty else { return nil }
+            if file.contains("_429") { return (file, .rateLimited) }
+            if file.range(of: #"_5\d\d"#, options: .regularExpression) != nil { return (file, .serverError) }
+            return nil
+        }
+    }()
+
+    @Test(arguments: expectations + statusExpectations)
     func classifiesRealDockerOutput(_ file: String, _ category: ErrorCategory) throws {
         let text = try Self.stderr(of: file)
         #expect(!text.isEmpty, "\(file) has no stderr")
@@ -56,7 +68,8 @@ struct ErrorClassifierTests {
 
     @Test func everyFailureFixtureIsCovered() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path)
-        let covered = Set(Self.expectations.map(\.file))
+        #expect(Self.statusExpectations.count >= 90, "the 429 and 5xx captures are all there")
+        let covered = Set((Self.expectations + Self.statusExpectations).map(\.file))
         for file in files where !covered.contains(file) {
             // The rest are successes, or hangs that print nothing: our timeout ends those.
             #expect(try Self.stderr(of: file).isEmpty, "\(file) has stderr but no expected category")
