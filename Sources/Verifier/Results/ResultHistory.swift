@@ -35,6 +35,8 @@ struct ResultHistory {
     private(set) var unreadable: [Int] = []
     /// The torn last line, if any.
     private(set) var tornTail: TornTail?
+    /// The last line is a whole record without its newline.
+    private(set) var lacksFinalNewline = false
     /// How many records were read.
     private(set) var recordCount = 0
 
@@ -44,16 +46,17 @@ struct ResultHistory {
     /// Reads `results.jsonl` from `descriptor` (from its start) to its end.
     static func read(_ descriptor: Int32, describing path: String) throws(SystemError) -> ResultHistory {
         var history = ResultHistory()
-        try LineReader.forEachLine(descriptor, describing: path) { line, offset, terminated in
-            guard terminated else {
-                history.tornTail = TornTail(offset: offset, length: line.count)
-                return
+        try LineReader.forEachLine(descriptor, describing: path) { line in
+            let record = line.bytes.flatMap { try? JSONDecoder().decode(StoredRecord.self, from: Data($0)) }
+            if let record {
+                history.note(record.reference, record.status, at: line.offset)
+                // A whole record that only lacks its newline (a file joined by hand) is kept.
+                if !line.terminated { history.lacksFinalNewline = true }
+            } else if !line.terminated {
+                history.tornTail = TornTail(offset: line.offset, length: line.length)
+            } else {
+                history.unreadable.append(line.offset)
             }
-            guard let record = try? JSONDecoder().decode(StoredRecord.self, from: Data(line)) else {
-                history.unreadable.append(offset)
-                return
-            }
-            history.note(record.reference, record.status, at: offset)
         }
         return history
     }

@@ -77,6 +77,17 @@ final class ResultWriter {
             try Posix.makeDirectories(directory)
             directoryDescriptor = try Posix.open(directory, flags: O_RDONLY | O_DIRECTORY)
         } catch { throw .outputNotWritable(error) }
+        // One writer a directory: two runs into it would pull each image twice, race each other's
+        // docker rmi, and rename status files from under each other.
+        let locked: Bool
+        do { locked = try Posix.tryLock(directoryDescriptor, describing: directory) } catch {
+            close()
+            throw .outputNotWritable(error)
+        }
+        guard locked else {
+            close()
+            throw .outputInUse(path: directory)
+        }
         do throws(VerifyError) {
             // Every name is checked before anything is created, so that a refusal creates nothing.
             for name in Self.allFiles {
@@ -167,9 +178,9 @@ final class ResultWriter {
             defer { Glibc.close(records) }
             let newest = history
             do {
-                try LineReader.forEachLine(records, describing: path(Self.recordsFile)) { line, offset, terminated throws(SystemError) in
-                    guard terminated, let record = try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(line)),
-                          newest.newest(of: record.reference)?.offset == offset else { return }
+                try LineReader.forEachLine(records, describing: path(Self.recordsFile)) { line throws(SystemError) in
+                    guard let bytes = line.bytes, let record = try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(bytes)),
+                          newest.newest(of: record.reference)?.offset == line.offset else { return }
                     let status = Self.statusLine(reference: record.reference, status: record.status,
                                                  category: record.category, message: record.message)
                     guard let file = replacements[status.file] else { return }
@@ -229,6 +240,10 @@ final class ResultWriter {
                     Console.line("verify: \(path(name)): \(history.unreadable.count) lines are not records (the first at byte \(history.unreadable[0])); they are ignored")
                 }
                 try Posix.setFlags(descriptor, F_SETFL, O_APPEND)
+                if history.lacksFinalNewline {
+                    try Posix.writeAll(descriptor, [UInt8(ascii: "\n")], describing: path(name))
+                    length += 1
+                }
                 return OpenFile(descriptor: descriptor, length: length, committed: length)
             } catch { throw .outputNotWritable(error) }
         } catch {
@@ -247,7 +262,7 @@ final class ResultWriter {
         defer { Glibc.close(descriptor) }
         var bytes: [UInt8] = []
         do {
-            try LineReader.forEachLine(descriptor, describing: path(name)) { line, _, _ in bytes += line + [UInt8(ascii: "\n")] }
+            try LineReader.forEachLine(descriptor, describing: path(name)) { line in bytes += (line.bytes ?? []) + [UInt8(ascii: "\n")] }
         } catch { throw .outputNotWritable(error) }
         return try? JSONDecoder().decode(RunParameters.self, from: Data(bytes))
     }
@@ -345,12 +360,21 @@ final class ResultWriter {
         }
     }
 
+    /// With `overwrite`, once the run has completed: replaces the old results even when no record
+    /// was written (an empty list), so that no file tells of the run that was overwritten.
+    ///
+    /// - Throws: ``VerifyError/outputNotWritable(_:)`` when a rename fails.
+    public func commit() throws(VerifyError) {
+        do { try replaceOldFiles() } catch { throw .outputNotWritable(error) }
+    }
+
     /// With `overwrite`, after the first record: renames each new file over its final name,
-    /// `results.jsonl` first. A rename replaces whatever is at the name, a symbolic link itself
-    /// and never its target. Should one fail, the files renamed before it are replaced already.
+    /// `results.jsonl` first and `run.json` last. A rename replaces whatever is at the name, a
+    /// symbolic link itself and never its target. Should one fail, the files renamed before it are
+    /// replaced already.
     private func replaceOldFiles() throws(SystemError) {
         guard !pendingRenames.isEmpty else { return }
-        for name in Self.allFiles {
+        for name in Self.allFiles + [RunParameters.fileName] {
             guard let temporary = pendingRenames[name] else { continue }
             try Posix.rename(temporary, to: name, in: directoryDescriptor, describing: "\(path(temporary)) to \(path(name))")
             pendingRenames[name] = nil

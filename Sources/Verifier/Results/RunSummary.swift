@@ -59,18 +59,10 @@ public struct RunSummary: Sendable {
     /// Each cut of the start rate, in starts per second.
     internal(set) var rateCuts: [Double] = []
 
-    /// Records written by this run.
-    var recordedThisRun: Int { recorded - earlier }
-    /// Of those, the errors and timeouts.
-    var failedThisRun: Int { recordedThisRun - thisRunGood }
-    private var thisRunGood: Int { statusCounts[.good, default: 0] - earlierGood }
-    private var earlierGood = 0
-
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
         statusCounts[status, default: 0] += 1
         earlier += 1
-        if status == .good { earlierGood += 1 }
     }
 
     /// Seconds since the run started.

@@ -31,7 +31,10 @@ struct StartRateLimiter: Sendable {
     private var updatedAt: Double?
     private var peak: Double?
     private var raisedAt: Double?
+    /// Start times while nothing is limited, oldest first; those before `firstRecent` are older
+    /// than ten seconds (dropped in batches, so that a start costs O(1)).
     private var recentStarts: [Double] = []
+    private var firstRecent = 0
 
     init(ceiling: Double?) {
         self.ceiling = ceiling
@@ -42,7 +45,11 @@ struct StartRateLimiter: Sendable {
     mutating func take(now: Double) -> Bool {
         guard let rate else {
             recentStarts.append(now)
-            recentStarts.removeAll { $0 < now - 10 }
+            while recentStarts[firstRecent] < now - 10 { firstRecent += 1 }
+            if firstRecent > 4096 && firstRecent > recentStarts.count / 2 {
+                recentStarts.removeFirst(firstRecent)
+                firstRecent = 0
+            }
             return true
         }
         refill(now: now, rate: rate)
@@ -84,7 +91,7 @@ struct StartRateLimiter: Sendable {
     /// Starts per second over the last ten seconds (or since the first start, if later; at
     /// least one second).
     private func observedRate(now: Double) -> Double {
-        let recent = recentStarts.filter { $0 >= now - 10 }
+        let recent = recentStarts[firstRecent...].filter { $0 >= now - 10 }
         let span = max(1, now - (recent.first ?? now))
         return max(Double(recent.count) / span, Self.minimumRate)
     }

@@ -46,6 +46,12 @@ final class Supervisor {
     private var check: ChildCommand?
     /// Wakes the supervisor when an image may start again (a back-off ends, a token comes).
     private var wake: UVTimer?
+    /// Images verified by this run (each once, whatever lines share it), and those that failed:
+    /// what the circuit breaker counts. Invalid lines were never pulled, and do not count.
+    private var verified = 0
+    private var failedVerifications = 0
+    /// When ``watch()`` last ran (monotonic seconds).
+    private var lastWatch = MonotonicClock.seconds()
     /// The filesystem the client pulls into, for the disk guard.
     private var dataRoot: String?
     private var diskGuard: DiskGuard?
@@ -243,6 +249,8 @@ final class Supervisor {
                 record(group, verdict, worker: worker.index, startedAt: Date(timeIntervalSince1970: startedAt),
                        finishedAt: Date(timeIntervalSince1970: finishedAt))
                 if verdict.status == .good && summary.retried.contains(id) { summary.goodAfterRetry += 1 }
+                verified += 1
+                if verdict.status != .good { failedVerifications += 1 }
                 checkFailureLimit()
             }
             feed(worker)
@@ -272,6 +280,8 @@ final class Supervisor {
         Console.line("verify: worker \(worker.index) \(worker.endedHow) with \(held) images in flight; starting a new one")
         let loss = policy.workerEnded(worker.index)
         let now = Date()
+        verified += loss.failed.count
+        failedVerifications += loss.failed.count
         for id in loss.failed {
             record(policy.group(of: id), .error(.workerCrashed, "worker \(worker.index) \(worker.endedHow) while verifying this image, on its second try"),
                    worker: worker.index, startedAt: now, finishedAt: now)
@@ -287,11 +297,17 @@ final class Supervisor {
     }
 
     /// Once a second: kill workers that hold an image past its supervisor deadline (stopped, or
-    /// hung), and end what dead workers left behind.
+    /// hung), and end what dead workers left behind. Time the supervisor itself did not run
+    /// (stopped with its job, Ctrl-Z and `fg`) is given back to every deadline first: the workers'
+    /// answers have waited in their channels meanwhile.
     private func watch() {
+        let now = MonotonicClock.seconds()
+        defer { lastWatch = now }
         guard case .running = state else { return }
+        let overslept = now - lastWatch - 1
+        if overslept > 0.5 { policy.postponeDeadlines(by: overslept) }
         guardDisk()
-        for index in policy.overdueWorkers(now: MonotonicClock.seconds()) {
+        for index in policy.overdueWorkers(now: now) {
             guard let worker = workers[index], worker.termination == nil, !worker.killedAsHung else { continue }
             worker.killedAsHung = true
             Console.line("verify: worker \(index) has held an image for more than \(configuration.supervisorDeadlineSeconds.formatted()) s without an answer; killing it as hung")
@@ -342,10 +358,10 @@ final class Supervisor {
         }
     }
 
-    /// Trips the circuit breaker once `--max-failures` is reached.
+    /// Trips the circuit breaker once `--max-failures` is reached by the images this run verified.
     private func checkFailureLimit() {
         guard case .running = state, let limit = configuration.maxFailures,
-              let reason = limit.trips(failed: summary.failedThisRun, done: summary.recordedThisRun) else { return }
+              let reason = limit.trips(failed: failedVerifications, done: verified) else { return }
         Console.line("verify: stopping: \(reason); --resume continues where this run stopped")
         summary.tripReason = reason
         stop(.tripped(reason))
@@ -354,12 +370,25 @@ final class Supervisor {
     private func finishIfDone() {
         guard case .running = state, policy.isComplete else { return }
         state = .finishing
-        // End of file on its channel tells an idle worker to exit.
+        // End of file on its channel tells an idle worker to exit; one that does not (stopped,
+        // hung) is killed after the grace and the drain time.
         for worker in workers.values {
             worker.channelEnded = true
             worker.channel.close()
         }
+        killLingeringWorkers(after: configuration.killGraceSeconds + configuration.drainSeconds + 5)
         if workers.isEmpty { wrapUp() }
+    }
+
+    /// SIGKILLs, after `seconds`, every worker that has not exited by then.
+    private func killLingeringWorkers(after seconds: Double) {
+        let backstop = UVTimer(loop: loop)
+        backstop.schedule(after: milliseconds(seconds)) { [self] in
+            for worker in workers.values where worker.termination == nil {
+                Posix.signalProcess(worker.process.pid, SIGKILL)
+            }
+        }
+        timers.append(backstop)
     }
 
     // MARK: Stopping
@@ -400,13 +429,7 @@ final class Supervisor {
             worker.channelEnded = true
             worker.channel.close()
         }
-        let backstop = UVTimer(loop: loop)
-        backstop.schedule(after: milliseconds(configuration.killGraceSeconds)) { [self] in
-            for worker in workers.values where worker.termination == nil {
-                Posix.signalProcess(worker.process.pid, SIGKILL)
-            }
-        }
-        timers.append(backstop)
+        killLingeringWorkers(after: configuration.killGraceSeconds)
         if workers.isEmpty { wrapUp() }
     }
 

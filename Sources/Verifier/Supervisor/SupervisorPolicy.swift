@@ -168,6 +168,13 @@ struct SupervisorPolicy {
     /// Whether any image is left to hand out, now or after a back-off.
     var hasWork: Bool { !rerun.isEmpty || !waiting.isEmpty || nextUnshared() != nil }
 
+    /// Moves every deadline `seconds` later: the supervisor did not run for that long.
+    mutating func postponeDeadlines(by seconds: Double) {
+        for worker in held.keys {
+            held[worker] = held[worker]?.mapValues { $0 + seconds }
+        }
+    }
+
     /// The workers that hold an image past its deadline at `now`.
     func overdueWorkers(now: Double) -> [Int] {
         held.filter { $0.value.values.contains { $0 < now } }.keys.sorted()

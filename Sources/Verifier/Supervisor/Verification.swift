@@ -21,6 +21,8 @@ public enum Verification {
         try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
         let writer = try ResultWriter(directory: configuration.outputDirectory, mode: configuration.outputMode,
                                       parameters: RunParameters(configuration, client: client))
+        // Closing removes what --overwrite prepared, unless the run got as far as replacing the old results.
+        defer { writer.close() }
         var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates)
         let (jobs, invalid) = plan(list, configuration: configuration, history: writer.history, summary: &summary)
         summary.sharedPulls = sharedPulls(jobs)
@@ -39,6 +41,7 @@ public enum Verification {
         }
         // A line re-run by --retry-failed has an older record in a status file: write them anew.
         if configuration.retryFailed && writer.hasWritten { try writer.rewriteStatusFiles() }
+        if case .completed = outcome { try writer.commit() }
         return outcome
     }
 
@@ -55,7 +58,8 @@ public enum Verification {
         for entry in list.entries {
             if let newest = history.newest(of: entry.text) {
                 matched += 1
-                if !configuration.retryFailed || newest.status == .good {
+                // An invalid line stays invalid: --retry-failed re-runs only what was pulled.
+                if !configuration.retryFailed || newest.status == .good || (try? entry.reference.get()) == nil {
                     summary.addEarlier(newest.status)
                     continue
                 }

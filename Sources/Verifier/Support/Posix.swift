@@ -81,6 +81,13 @@ enum Posix {
         return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 
+    /// Takes an exclusive lock on `fd` (`flock`), without waiting; `false` when another process
+    /// holds it. The lock goes with the descriptor, and so with the process.
+    static func tryLock(_ fd: Int32, describing what: @autoclosure () -> String) throws(SystemError) -> Bool {
+        do { _ = try call("lock \(what())") { flock(fd, LOCK_EX | LOCK_NB) } } catch where error.code == EWOULDBLOCK { return false }
+        return true
+    }
+
     /// Creates `path` and its missing parents, like `mkdir -p`.
     static func makeDirectories(_ path: String) throws(SystemError) {
         var current = path.hasPrefix("/") ? "" : "."

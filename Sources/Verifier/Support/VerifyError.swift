@@ -16,6 +16,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     /// A result file could not be written because its disk (or the file size limit) is full.
     /// The record being written was taken back whole.
     case outputFull(SystemError)
+    /// Another `verify` is writing results into the same directory.
+    case outputInUse(path: String)
     /// `--resume` into a directory whose results were made with other parameters.
     case resumeMismatch(path: String, difference: String)
     /// The output directory already holds results and `--overwrite` was not given.
@@ -45,9 +47,11 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
         case .outputNotARegularFile(let path, let kind):
             return "cannot write results: \(path) is \(kind), not a regular file; remove it or choose another --output-dir"
         case .outputFull(let error):
-            return "disk full: \(error); the record being written was taken back, and the run stopped. Free space, then run again"
+            return "disk full: \(error); no record is left half-written, and the run stopped. Free space, then continue with --resume"
         case .outputHoldsResults(let path):
             return "\(path) already holds results; pass --resume to continue them, --overwrite to replace them, or choose another --output-dir"
+        case .outputInUse(let path):
+            return "another verify is writing results into \(EscapedText.make(path)); wait for it to finish, or choose another --output-dir"
         case .resumeMismatch(let path, let difference):
             return "cannot resume: \(path) says these results were made differently (\(difference)); run with the same options, or pass --overwrite"
         case .daemonUnavailable(let message):
