@@ -47,7 +47,13 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace results already in the output directory (once the first new result is written).")
     var overwrite = false
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
+    @Option(name: .long, help: """
+        How progress is shown on stderr: auto (a bar on a terminal, plain lines elsewhere), bar, plain (a line every \
+        --progress-interval seconds), or none.
+        """)
+    var progress = RunConfiguration.standard.progress
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between plain progress lines; 0 is the same as --progress none.", valueName: "seconds"))
     var progressInterval = RunConfiguration.standard.progressIntervalSeconds
 
     @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
@@ -70,6 +76,7 @@ struct VerifyCommand: ParsableCommand {
         configuration.client = docker
         configuration.keep = keep
         configuration.overwrite = overwrite
+        configuration.progress = progress
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
@@ -95,3 +102,4 @@ struct VerifyCommand: ParsableCommand {
 
 extension EngineKind: ExpressibleByArgument {}
 extension SpawnKind: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The running tally of a verification, and the text made from it: the progress line and the
-/// summary at the end.
+/// The running tally of a verification, and the summary made from it at the end (progress is
+/// shown from it by ``ProgressDisplay``).
 public struct RunSummary: Sendable {
     /// Images to verify: list lines that are not blank, comments or duplicates.
     public let total: Int
@@ -63,12 +63,6 @@ public struct RunSummary: Sendable {
             slowest.sort { $0.durationMs > $1.durationMs }
             if slowest.count > 5 { slowest.removeLast() }
         }
-    }
-
-    /// `verify: 120/4254 done (100 good, 15 error, 5 timeout), 352.1 images/min`
-    public func progressLine() -> String {
-        "verify: \(recorded)/\(total) done (\(count(.good)) good, \(count(.error)) error, \(count(.timeout)) timeout), "
-            + rate
     }
 
     /// The summary printed at the end of a run.

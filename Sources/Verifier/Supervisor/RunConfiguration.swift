@@ -28,7 +28,10 @@ public struct RunConfiguration: Sendable {
     public var keep = false
     /// Replace results already in the output directory.
     public var overwrite = false
-    /// Seconds between progress lines on stderr; 0 for none.
+    /// How progress is shown on stderr.
+    public var progress: ProgressMode = .auto
+    /// Seconds between plain progress lines on stderr; 0 for no progress at all, whatever
+    /// `progress` says (how it was turned off before `--progress`).
     public var progressIntervalSeconds: Double = 5
 
     /// The defaults for verifying the list at `listPath` with `processes` workers.

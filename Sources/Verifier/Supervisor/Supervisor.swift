@@ -36,6 +36,8 @@ final class Supervisor {
     private var timers: [UVTimer] = []
     private var signals: [UVSignal] = []
     private var check: ChildCommand?
+    /// The bar or the progress lines, from ``run()`` until the loop ends.
+    private var progress: ProgressDisplay?
 
     /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
     init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
@@ -97,15 +99,8 @@ final class Supervisor {
     /// Verifies every job; returns once each has a result or the run was stopped.
     func run() -> RunOutcome {
         if case .checking = state { state = .running }
-        let interval = milliseconds(configuration.progressIntervalSeconds)
-        if interval > 0 {
-            let progress = UVTimer(loop: loop)
-            progress.schedule(after: interval, repeating: interval) { [self] in
-                Console.line(summary.progressLine())
-            }
-            progress.unref()
-            timers.append(progress)
-        }
+        progress = ProgressDisplay(loop: loop, style: configuration.progress.style(
+            on: .current, intervalSeconds: configuration.progressIntervalSeconds)) { [self] in summary }
         let watchdog = UVTimer(loop: loop)
         watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
         watchdog.unref()
@@ -271,6 +266,7 @@ final class Supervisor {
                 if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
             }
             ChildProcesses.endAll(&orphans)
+            progress?.stop()
             Console.line(summary.report())
             exit(ExitStatus.interrupted.rawValue)
         }
@@ -314,6 +310,8 @@ final class Supervisor {
     /// second Ctrl-C would then kill verify before it has printed its summary and exited 130.
     private func wrapUp() {
         timers.forEach { $0.close() }
+        progress?.stop()
+        progress = nil
         ChildProcesses.endAll(&orphans)
     }
 }
