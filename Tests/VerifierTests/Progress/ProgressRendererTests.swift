@@ -34,6 +34,15 @@ struct ProgressRendererTests {
         }
     }
 
+    @Test func theREADMEsExamplesAreWhatIsShown() {
+        let state = ProgressState(done: 1200, total: 4254, good: 1150, errors: 42, timeouts: 8, perMinute: 352.1,
+                                  secondsLeft: 3054 / 352.1 * 60)
+        #expect(ProgressRenderer.bar(state, width: 100)
+            == "1200/4254 28% [######----------------]  1150 good  42 error  8 timeout  352.1/min  ETA 8m41s")
+        #expect(ProgressRenderer.line(state)
+            == "verify: 1200/4254 done (28%; 1150 good, 42 error, 8 timeout), 352.1 images/min over the last minute, ETA 8m41s")
+    }
+
     @Test func theStartRateAndAPauseAreShownWhenSetAndThePauseOutlastsTheRate() {
         var state = Self.midRun
         state.startsPerSecond = 4
