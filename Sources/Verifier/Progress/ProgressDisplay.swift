@@ -26,14 +26,9 @@ final class ProgressDisplay {
         self.summary = summary
         rate = SlidingWindowRate(start: MonotonicClock.seconds())
         sampled = summary().recorded
-        guard style != .none else { return }
-        let sampler = UVTimer(loop: loop)
-        sampler.schedule(after: Self.sampleMilliseconds, repeating: Self.sampleMilliseconds) { [self] in
-            let state = sample()
-            if style == .bar { Console.show(bar: ProgressRenderer.bar(state, width: width)) }
-        }
-        handles.append(sampler)
         switch style {
+        case .none:
+            return
         case .bar:
             measureWidth()
             handles.append(UVSignal(loop: loop, signal: SIGWINCH) { [self] in
@@ -45,9 +40,13 @@ final class ProgressDisplay {
             let printer = UVTimer(loop: loop)
             printer.schedule(after: every, repeating: every) { [self] in Console.line(ProgressRenderer.line(sample())) }
             handles.append(printer)
-        case .none:
-            break
         }
+        let sampler = UVTimer(loop: loop)
+        sampler.schedule(after: Self.sampleMilliseconds, repeating: Self.sampleMilliseconds) { [self] in
+            let state = sample()
+            if style == .bar { Console.show(bar: ProgressRenderer.bar(state, width: width)) }
+        }
+        handles.append(sampler)
         handles.forEach { $0.unref() }
     }
 
