@@ -5,10 +5,11 @@
 #   docker.io        dockerd (only when no Docker engine is installed already)
 #   skopeo, umoci    build and push example images without an engine
 #   python3, curl    the hanging registry stand-in, and health checks
+#   tmux             a real terminal for the progress bar's tests
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev pkg-config docker-registry skopeo umoci python3 curl)
+packages=(libuv1-dev pkg-config docker-registry skopeo umoci python3 curl tmux)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi

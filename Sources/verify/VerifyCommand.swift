@@ -74,7 +74,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The filesystem the client pulls into, for --min-free. (default: what docker info reports as DockerRootDir)", valueName: "path"))
     var dataRoot: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between progress lines on stderr; 0 turns them off.", valueName: "seconds"))
+    @Option(name: .long, help: """
+        How progress is shown on stderr: auto (a bar on a terminal, plain lines elsewhere), bar, plain (a line every \
+        --progress-interval seconds), or none.
+        """)
+    var progress = RunConfiguration.standard.progress
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between plain progress lines; 0 is the same as --progress none.", valueName: "seconds"))
     var progressInterval = RunConfiguration.standard.progressIntervalSeconds
 
     @Option(name: .long, help: "The engine the workers run: uv (libuv), or dispatch (Foundation.Process, kept for comparison).")
@@ -106,6 +112,7 @@ struct VerifyCommand: ParsableCommand {
         configuration.dataRoot = dataRoot
         configuration.maxFailures = maxFailures
         configuration.retryFailed = retryFailed
+        configuration.progress = progress
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
@@ -139,3 +146,4 @@ extension FailureLimit: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }
 extension SpawnKind: ExpressibleByArgument {}
+extension ProgressMode: ExpressibleByArgument {}

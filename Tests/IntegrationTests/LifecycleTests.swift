@@ -69,7 +69,7 @@ struct LifecycleTests {
                                                         "--progress-interval", "0.5"] + engineArguments(engine),
                                  environment: ["FAKE_DOCKER_STATE": scratch + "/state", "FAKE_DOCKER_SLOW": "2"])
         #expect(result.status == 0)
-        #expect(result.stderr.contains("verify: 0/1 done (0 good, 0 error, 0 timeout), 0.0 images/min\n"))
+        #expect(result.stderr.contains("verify: 0/1 done (0%; 0 good, 0 error, 0 timeout), 0.0 images/min over the last minute, ETA --\n"))
     }
 
     @Test(arguments: engines)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The running tally of a verification, and the text made from it: the progress line and the
-/// summary at the end.
+/// The running tally of a verification, and the summary made from it at the end (progress is
+/// shown from it by ``ProgressDisplay``).
 public struct RunSummary: Sendable {
     /// Images to verify: list lines that are not blank, comments or duplicates.
     let total: Int
@@ -56,6 +56,8 @@ public struct RunSummary: Sendable {
     internal(set) var pausedForDisk = false
     /// Why the circuit breaker stopped the run, when it did.
     internal(set) var tripReason: String?
+    /// The start rate now, when starts are limited (`--rate`, or after a `rate-limited` answer).
+    var startRate: Double?
     /// Each cut of the start rate, in starts per second.
     internal(set) var rateCuts: [Double] = []
 
@@ -82,12 +84,6 @@ public struct RunSummary: Sendable {
             slowest.sort { $0.durationMs > $1.durationMs }
             if slowest.count > 5 { slowest.removeLast() }
         }
-    }
-
-    /// `verify: 120/4254 done (100 good, 15 error, 5 timeout), 352.1 images/min`
-    func progressLine() -> String {
-        "verify: \(recorded)/\(total) done (\(count(.good)) good, \(count(.error)) error, \(count(.timeout)) timeout), "
-            + rate + (pausedForDisk ? ", paused: disk" : "")
     }
 
     /// The summary printed at the end of a run.

@@ -47,7 +47,10 @@ public struct RunConfiguration: Sendable {
     public var minFree: ByteSize?
     /// The filesystem the client pulls into; `nil` to ask the client (`docker info`).
     public var dataRoot: String?
-    /// Seconds between progress lines on stderr; 0 for none.
+    /// How progress is shown on stderr.
+    public var progress: ProgressMode = .auto
+    /// Seconds between plain progress lines on stderr; 0 for no progress at all, whatever
+    /// `progress` says (how it was turned off before `--progress`).
     public var progressIntervalSeconds: Double = 5
 
     /// The defaults for verifying the list at `listPath` with `processes` workers.

@@ -55,6 +55,8 @@ final class Supervisor {
     /// The filesystem the client pulls into, for the disk guard.
     private var dataRoot: String?
     private var diskGuard: DiskGuard?
+    /// The bar or the progress lines, from ``run()`` until the loop ends.
+    private var progress: ProgressDisplay?
 
     /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
     init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
@@ -128,15 +130,8 @@ final class Supervisor {
     /// Verifies every job; returns once each has a result or the run was stopped.
     func run() -> RunOutcome {
         if case .checking = state { state = .running }
-        let interval = milliseconds(configuration.progressIntervalSeconds)
-        if interval > 0 {
-            let progress = UVTimer(loop: loop)
-            progress.schedule(after: interval, repeating: interval) { [self] in
-                Console.line(summary.progressLine())
-            }
-            progress.unref()
-            timers.append(progress)
-        }
+        progress = ProgressDisplay(loop: loop, style: configuration.progress.style(
+            on: .current, intervalSeconds: configuration.progressIntervalSeconds)) { [self] in summary }
         let wake = UVTimer(loop: loop)
         wake.unref()
         self.wake = wake
@@ -222,6 +217,7 @@ final class Supervisor {
             Console.line("verify: a registry answered rate-limited; starts are slowed to \(String(format: "%.2f", cut.rate))/s for all workers")
         }
         summary.rateCuts = policy.limiter.cuts.map(\.rate)
+        summary.startRate = policy.limiter.rate
     }
 
     private func received(_ message: WorkerMessage, from worker: WorkerHandle) {
@@ -402,6 +398,7 @@ final class Supervisor {
                 if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
             }
             ChildProcesses.endAll(&orphans)
+            progress?.stop()
             Console.line(summary.report())
             exit(ExitStatus.interrupted.rawValue)
         }
@@ -438,6 +435,8 @@ final class Supervisor {
     /// second Ctrl-C would then kill verify before it has printed its summary and exited 130.
     private func wrapUp() {
         timers.forEach { $0.close() }
+        progress?.stop()
+        progress = nil
         ChildProcesses.endAll(&orphans)
     }
 }

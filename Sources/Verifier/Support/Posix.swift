@@ -214,4 +214,20 @@ enum Posix {
     static func unlink(_ name: String, in directory: Int32, describing what: @autoclosure () -> String) throws(SystemError) {
         _ = try call("remove \(what())") { unlinkat(directory, name, 0) }
     }
+
+    // MARK: Terminal
+
+    /// Whether `fd` is a terminal.
+    static func isTerminal(_ fd: Int32) -> Bool {
+        isatty(fd) == 1
+    }
+
+    /// The width in columns of the terminal open as `fd`; 0 when the terminal does not say.
+    ///
+    /// - Throws: ENOTTY when `fd` is no terminal.
+    static func terminalColumns(_ fd: Int32) throws(SystemError) -> Int {
+        var size = winsize()
+        _ = try call("ioctl TIOCGWINSZ") { ioctl(fd, UInt(TIOCGWINSZ), &size) }
+        return Int(size.ws_col)
+    }
 }

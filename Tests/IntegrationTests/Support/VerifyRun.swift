@@ -34,7 +34,7 @@ struct VerifyRun {
         try list.write(toFile: listPath, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress-interval", "0"]
+        process.arguments = [listPath, "-o", scratch + "/out", "--docker", fakeDocker, "--progress", "none"]
             + engineArguments(engine) + arguments
         var env = ProcessInfo.processInfo.environment
         env["FAKE_DOCKER_STATE"] = scratch + "/state"
