@@ -6,15 +6,15 @@ public struct RunSummary: Sendable {
     /// Images to verify: list lines that are not blank, comments or duplicates.
     let total: Int
     /// The list's repeated lines.
-    let duplicates: [ImageList.Duplicate]
+    let duplicates: Sample<ImageList.Duplicate>
     /// Lines that pull the same image as an earlier line: verified once, recorded for each.
-    internal(set) var sharedPulls: [SharedPull] = []
+    internal(set) var sharedPulls = Sample<SharedPull>()
     /// Lines whose result comes from an earlier run into the same directory (`--resume`).
     private(set) var earlier = 0
     /// Records in the directory for lines that are no longer in the list; kept, not counted.
     internal(set) var recordsForOtherLines = 0
     /// The messages of the invalid lines.
-    private(set) var invalidLines: [String] = []
+    private(set) var invalidLines = Sample<String>()
     /// Records written so far, by status.
     private(set) var statusCounts: [ImageStatus: Int] = [:]
     /// Records written so far that are not good, by category.
@@ -43,7 +43,7 @@ public struct RunSummary: Sendable {
     }
 
     /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
-    init(total: Int, duplicates: [ImageList.Duplicate]) {
+    init(total: Int, duplicates: Sample<ImageList.Duplicate>) {
         self.total = total
         self.duplicates = duplicates
     }
@@ -129,11 +129,11 @@ public struct RunSummary: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// `heading` and the first ten of `items`, one a line, indented; nothing when there are none.
-    private static func listed<Item>(_ items: [Item], heading: String, _ line: (Item) -> String) -> [String] {
+    /// `heading` and the items kept of `items`, one a line, indented; nothing when there are none.
+    private static func listed<Item>(_ items: Sample<Item>, heading: String, _ line: (Item) -> String) -> [String] {
         guard !items.isEmpty else { return [] }
-        var lines = ["  " + heading] + items.prefix(10).map { "    " + line($0) }
-        if items.count > 10 { lines.append("    … and \(items.count - 10) more") }
+        var lines = ["  " + heading] + items.first.map { "    " + line($0) }
+        if items.count > items.first.count { lines.append("    … and \(items.count - items.first.count) more") }
         return lines
     }
 

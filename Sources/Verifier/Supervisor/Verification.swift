@@ -23,9 +23,9 @@ public enum Verification {
                                       parameters: RunParameters(configuration, client: client))
         // Closing removes what --overwrite prepared, unless the run got as far as replacing the old results.
         defer { writer.close() }
-        var summary = RunSummary(total: list.entries.count, duplicates: list.duplicates)
+        var summary = RunSummary(total: list.entries.count, duplicates: Sample(list.duplicates))
         let (jobs, invalid) = plan(list, configuration: configuration, history: writer.history, summary: &summary)
-        summary.sharedPulls = sharedPulls(jobs)
+        summary.sharedPulls = Sample(sharedPulls(jobs))
         let outcome: RunOutcome
         if jobs.isEmpty {
             for record in invalid {
