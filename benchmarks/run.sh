@@ -5,7 +5,10 @@
 #   benchmarks/run.sh                                  everything: 5 runs each (about 50 min on 2 cores)
 #   RUNS=3 SCENARIOS="overhead-40 straggler" benchmarks/run.sh
 #
-# Scenarios: overhead-10 overhead-40 latency straggler timeouts scale ballast.
+# Scenarios: overhead-10 overhead-40 latency straggler timeouts scale ballast lists million.
+# lists runs list-size.sh (start-up and memory for 10k to 1M lines); million verifies 1,000,000
+# images with the fast fake client and --progress plain, and fails unless every one is recorded
+# good once (about 25 min on 2 cores).
 # Contenders: uv posix dispatch floor oldscript xargs parallel (CONTENDERS= to choose): uv is
 # verify --engine uv --spawn uv, posix is --spawn posix, floor is floor.c (a C posix_spawn + poll
 # runner doing the same three calls; it has no timeouts, so it sits out the timeouts scenario).
@@ -14,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 work=${BENCH_WORK:-/tmp/verify-bench}
 runs=${RUNS:-5}
-scenarios=${SCENARIOS:-"overhead-10 overhead-40 latency straggler timeouts scale ballast"}
+scenarios=${SCENARIOS:-"overhead-10 overhead-40 latency straggler timeouts scale ballast lists million"}
 contenders=${CONTENDERS:-"uv posix dispatch floor oldscript xargs parallel"}
 processes=$(nproc)
 mkdir -p "$work"
@@ -120,6 +123,22 @@ for scenario in $scenarios; do
       done
     done
     processes=$processes_saved
+    continue ;;
+  lists)
+    "$here/list-size.sh" | tee "$work/lists.md"
+    continue ;;
+  million)
+    out=$work/out/million
+    rm -rf "$out"
+    "$verify" "$(list 1000000)" -o "$out" --docker "$FAKEDOCKER" -p "$processes" -c 20 --progress plain --progress-interval 60 \
+      2>"$work/million.log" || true
+    good=$(wc -l <"$out/good_image.txt")
+    records=$(wc -l <"$out/results.jsonl")
+    echo "million: $good good and $records records of 1000000 images; $(grep 'images verified' "$work/million.log")" >&2
+    if [[ $good != 1000000 || $records != 1000000 ]]; then
+      echo "run.sh: the 1,000,000-image run did not record every image good once" >&2
+      exit 1
+    fi
     continue ;;
   *) echo "run.sh: unknown scenario $scenario" >&2; exit 2 ;;
   esac
