@@ -47,8 +47,7 @@ struct ResultHistory {
     static func read(_ descriptor: Int32, describing path: String) throws(SystemError) -> ResultHistory {
         var history = ResultHistory()
         try LineReader.forEachLine(descriptor, describing: path) { line in
-            let record = line.bytes.flatMap { try? JSONDecoder().decode(StoredRecord.self, from: Data($0)) }
-            if let record {
+            if let record = line.bytes.flatMap(RecordScanner.fields(of:)) {
                 history.note(record.reference, record.status, at: line.offset)
                 // A whole record that only lacks its newline (a file joined by hand) is kept.
                 if !line.terminated { history.lacksFinalNewline = true }

@@ -179,10 +179,12 @@ final class ResultWriter {
             let newest = history
             do {
                 try LineReader.forEachLine(records, describing: path(Self.recordsFile)) { line throws(SystemError) in
-                    guard let bytes = line.bytes, let record = try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(bytes)),
-                          newest.newest(of: record.reference)?.offset == line.offset else { return }
-                    let status = Self.statusLine(reference: record.reference, status: record.status,
-                                                 category: record.category, message: record.message)
+                    guard let bytes = line.bytes, let fields = RecordScanner.fields(of: bytes),
+                          newest.newest(of: fields.reference)?.offset == line.offset else { return }
+                    // Only an error's line needs more than the reference: its category and message.
+                    let record = fields.status == .error ? try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(bytes)) : nil
+                    let status = Self.statusLine(reference: fields.reference, status: fields.status,
+                                                 category: record?.category, message: record?.message)
                     guard let file = replacements[status.file] else { return }
                     try Posix.writeAll(file.descriptor, status.bytes, describing: path(status.file))
                     replacements[status.file]?.length += off_t(status.bytes.count)
