@@ -127,10 +127,10 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         do {
             let outcome = try Verification.run(try configuration())
-            FileHandle.standardError.write(Data((outcome.summary.report() + "\n").utf8))
+            Console.line(outcome.summary.report())
             throw ExitCode(outcome.exitStatus.rawValue)
         } catch let error as VerifyError {
-            FileHandle.standardError.write(Data("verify: error: \(error)\n".utf8))
+            Console.line("verify: error: \(error)")
             throw ExitCode(ExitStatus.environmentError.rawValue)
         }
     }

@@ -26,7 +26,7 @@ do {
     } else {
         // Usage errors: one line, exit 2 like every other input error; the argument it quotes is escaped.
         let message = VerifyCommand.message(for: error).split(separator: "\n").first.map { EscapedText.make($0) } ?? "invalid usage"
-        FileHandle.standardError.write(Data("verify: error: \(message) (see verify --help)\n".utf8))
+        Console.line("verify: error: \(message) (see verify --help)")
         exit(ExitStatus.environmentError.rawValue)
     }
     exit(status.rawValue)

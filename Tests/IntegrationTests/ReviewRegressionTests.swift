@@ -128,4 +128,53 @@ struct ReviewRegressionTests {
                 "a is not pulled again")
         #expect(run.good.sorted() == ["r.example.com/team/a:v1", "r.example.com/team/b:v1"])
     }
+
+    /// A run whose every image is good, with stderr on /dev/full (or a closed pipe), must still exit 0.
+    @Test func aFullStderrDoesNotCrashTheSummary() throws {
+        let scratch = VerifyRun.scratch()
+        try "r.example.com/app1:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: VerifyRun.executable)
+        process.arguments = [scratch + "/images.txt", "-o", scratch + "/out", "--docker", VerifyRun.fakeDocker, "--progress", "none"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["FAKE_DOCKER_STATE": scratch + "/state"]) { $1 }
+        process.standardError = FileHandle(forWritingAtPath: "/dev/full")
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "status \(process.terminationStatus), reason \(process.terminationReason.rawValue)")
+    }
+
+    /// A second Ctrl-C during an --overwrite run with no record yet must not leave .*.new-* files behind.
+    @Test func aSecondCtrlCLeavesNoTemporaryFiles() throws {
+        let scratch = VerifyRun.scratch()
+        _ = try VerifyRun.run(engine: "posix", list: "r.example.com/app1:v1\n", scratch: scratch)
+        let run = try VerifyRun.run(engine: "posix", list: "r.example.com/hang1:v1\nr.example.com/hang2:v1\n",
+                                    arguments: ["--overwrite", "-p", "1"], scratch: scratch) { process in
+            usleep(1_500_000)
+            for child in children(of: process.processIdentifier) { kill(child, SIGSTOP) }
+            kill(process.processIdentifier, SIGINT)
+            usleep(500_000)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(run.status == 130)
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.outputDirectory).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// Every image recorded good, then a Ctrl-C while a stopped idle worker holds up the end: not "interrupted".
+    @Test func aCtrlCAfterEveryImageIsRecordedIsNotAnInterruption() throws {
+        let run = try VerifyRun.run(engine: "posix", list: "r.example.com/app1:v1\nr.example.com/slow1:v1\n",
+                                    arguments: ["-p", "2", "-c", "1"], environment: ["FAKE_DOCKER_SLOW": "3"]) { process in
+            usleep(1_200_000)
+            let idle = children(of: process.processIdentifier).first {
+                ((try? String(contentsOfFile: "/proc/\($0)/cmdline", encoding: .utf8)) ?? "").contains("\"index\":1")
+            }
+            if let idle { kill(idle, SIGSTOP) }
+            usleep(4_000_000)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(run.good.count == 2)
+        #expect(run.status == 0, "every image is good, yet the status is \(run.status): \(run.stderr)")
+    }
 }

@@ -106,7 +106,7 @@ public struct RunSummary: Sendable {
             "line \($0.line) repeats line \($0.firstLine): \(ImageList.shown($0.text))"
         }
         if let tripReason {
-            lines.append("  stopped by --max-failures: \(tripReason); --resume continues where this run stopped")
+            lines.append("  stopped by --max-failures: \(tripReason)")
         }
         if !retried.isEmpty {
             lines.append("  retried: \(retried.count) images met a transient failure and were tried again; \(goodAfterRetry) of them are good only after a retry")

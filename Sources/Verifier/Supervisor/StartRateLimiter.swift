@@ -72,7 +72,7 @@ struct StartRateLimiter: Sendable {
         let current = rate ?? observedRate(now: now)
         if let rate { refill(now: now, rate: rate) } else { updatedAt = now; tokens = 0 }
         peak = current
-        let halved = max(current / 2, Self.minimumRate)
+        let halved = min(max(current / 2, Self.minimumRate), ceiling ?? .infinity)
         rate = halved
         cuts.append(Change(at: now, rate: halved))
         raisedAt = now

@@ -136,6 +136,7 @@ final class Supervisor {
         wake.unref()
         self.wake = wake
         timers.append(wake)
+        lastWatch = MonotonicClock.seconds()
         let watchdog = UVTimer(loop: loop)
         watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
         watchdog.unref()
@@ -358,9 +359,16 @@ final class Supervisor {
     private func checkFailureLimit() {
         guard case .running = state, let limit = configuration.maxFailures,
               let reason = limit.trips(failed: failedVerifications, done: verified) else { return }
-        Console.line("verify: stopping: \(reason); --resume continues where this run stopped")
-        summary.tripReason = reason
+        Console.line("verify: stopping: \(reason); \(Self.howToContinue(retryFailed: configuration.retryFailed))")
+        summary.tripReason = "\(reason); \(Self.howToContinue(retryFailed: configuration.retryFailed))"
         stop(.tripped(reason))
+    }
+
+    /// What continues a run that the circuit breaker stopped.
+    static func howToContinue(retryFailed: Bool) -> String {
+        retryFailed
+            ? "--resume continues with the lines not yet verified; --retry-failed tries the failed ones again, first to last, once the registry has recovered"
+            : "--resume continues where this run stopped"
     }
 
     private func finishIfDone() {
@@ -390,6 +398,11 @@ final class Supervisor {
     // MARK: Stopping
 
     private func interrupt() {
+        if case .finishing = state {
+            // Every image has its result: a signal only hurries the workers that are slow to go.
+            for worker in workers.values where worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
+            return
+        }
         if case .stopping = state {
             // A second Ctrl-C: no waiting, but still no orphan.
             check?.signalGroup(SIGKILL)
@@ -398,6 +411,8 @@ final class Supervisor {
                 if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
             }
             ChildProcesses.endAll(&orphans)
+            // What --overwrite prepared goes, as it would on the way out of a normal stop.
+            writer.close()
             progress?.stop()
             Console.line(summary.report())
             exit(ExitStatus.interrupted.rawValue)

@@ -6,7 +6,7 @@ import Synchronization
 /// Lines for the person watching: progress, warnings and the summary, all on stderr, and the one
 /// place that knows about the progress bar. A line printed while the bar is shown erases the bar,
 /// and the bar is drawn again below it, all in one write.
-enum Console {
+public enum Console {
     /// Carriage return and erase-line: the cursor's line is empty again.
     static let eraseLine = "\r\u{1B}[K"
 
@@ -18,14 +18,17 @@ enum Console {
     /// draws it again at its next redraw); nothing anywhere else.
     private static let lineStart = StderrTerminal.current.redraws ? eraseLine : ""
 
-    /// Prints `text` and a newline.
-    static func line(_ text: String) {
+    /// Prints `text` and a newline. A stderr that cannot be written (closed, full) loses the text,
+    /// never the run.
+    public static func line(_ text: String) {
         bar.withLock { bar in write((bar == nil ? lineStart : eraseLine) + text + "\n" + (bar ?? "")) }
     }
 
-    /// Draws `text` in place of the bar shown now, with no newline.
+    /// Draws `text` in place of the bar shown now, with no newline; nothing when it is that bar
+    /// already (a log that records the bar does not grow while nothing changes).
     static func show(bar text: String) {
         bar.withLock { bar in
+            guard bar != text else { return }
             bar = text
             write(eraseLine + text)
         }

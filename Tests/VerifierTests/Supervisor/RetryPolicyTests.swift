@@ -76,6 +76,18 @@ struct StartRateLimiterTests {
     }
 }
 
+extension StartRateLimiterTests {
+    /// --rate may be below the limiter's floor: a cut never raises the rate above it.
+    @Test func aCutNeverRaisesTheRateAboveTheCeiling() throws {
+        var limiter = StartRateLimiter(ceiling: 0.01)
+        let took = limiter.take(now: 0)
+        #expect(took)
+        limiter.rateLimited(now: 1)
+        let rate = try #require(limiter.rate)
+        #expect(rate <= 0.01, "after a 429 the start rate is \(rate)/s, above --rate 0.01")
+    }
+}
+
 /// The circuit breaker.
 struct FailureLimitTests {
     @Test func parsesCountsAndPercentages() {
