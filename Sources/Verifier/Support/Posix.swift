@@ -35,6 +35,14 @@ enum Posix {
         }.get()
     }
 
+    /// Reads what a non-blocking `fd` has, into the front of `buffer`: `nil` when it has nothing yet
+    /// (EAGAIN); 0 at end of file, or on an error, which ends the stream just the same.
+    static func readAvailable(_ fd: Int32, into buffer: inout [UInt8], describing what: @autoclosure () -> String) -> Int? {
+        do throws(SystemError) { return try read(fd, into: &buffer, describing: what()) } catch {
+            return error.code == EAGAIN ? nil : 0
+        }
+    }
+
     /// Writes all of `bytes`, retrying after short writes.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], describing what: @autoclosure () -> String) throws(SystemError) {
         var offset = 0

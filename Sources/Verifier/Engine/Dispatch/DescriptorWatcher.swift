@@ -100,13 +100,7 @@ final class DescriptorWatcher: @unchecked Sendable {
     /// returns true.
     func read(_ watch: Watch, into append: (UnsafeRawBufferPointer) -> Void) -> Bool {
         for _ in 0..<Self.readsPerTurn {
-            let count: Int
-            do throws(SystemError) {
-                count = try Posix.read(watch.descriptor, into: &readBuffer, describing: "a client's output")
-            } catch {
-                if error.code == EAGAIN { break }
-                count = 0
-            }
+            guard let count = Posix.readAvailable(watch.descriptor, into: &readBuffer, describing: "a client's output") else { break }
             guard count > 0 else {
                 stop(watch)
                 return true

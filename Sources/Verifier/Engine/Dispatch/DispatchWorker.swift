@@ -43,13 +43,7 @@ final class DispatchWorker: @unchecked Sendable {
     }
 
     private func readChannel() {
-        let count: Int
-        do throws(SystemError) {
-            count = try Posix.read(WorkerProcess.channelDescriptor, into: &readBuffer, describing: "the supervisor channel")
-        } catch {
-            if error.code == EAGAIN { return }
-            count = 0
-        }
+        guard let count = Posix.readAvailable(WorkerProcess.channelDescriptor, into: &readBuffer, describing: "the supervisor channel") else { return }
         guard count > 0 else {
             // End of file: the supervisor is done with us, or gone.
             guard core.isIdle else { abandon() }
