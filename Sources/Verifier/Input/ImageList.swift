@@ -11,8 +11,11 @@ struct ImageList: Sendable {
         let line: Int
         /// The line as written, trimmed.
         let text: String
-        /// The parsed reference, or why the line is not one.
-        let reference: Result<ImageReference, ReferenceError>
+        /// The parsed reference, or why the line is not one: parsed when asked, so that a line a
+        /// resumed run skips costs no parse.
+        var reference: Result<ImageReference, ReferenceError> {
+            Result { () throws(ReferenceError) in try ImageReference(parsing: text) }
+        }
     }
 
     /// A line that repeats an earlier one.
@@ -31,20 +34,25 @@ struct ImageList: Sendable {
     private(set) var duplicates: [Duplicate] = []
 
     /// Parses the bytes of a list file.
-    init(bytes: some Sequence<UInt8>) {
-        var firstLineOf: [String: Int] = [:]
+    init(bytes: [UInt8]) {
+        // Keyed by a 128-bit hash of the line, not the line: 16 bytes a line for a million lines.
+        var firstLineOf: [LineKey: Int] = [:]
         var lineNumber = 0
-        for rawLine in Self.lines(of: Array(bytes)) {
+        var start = bytes.startIndex
+        while start <= bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let rawLine = bytes[start..<end]
+            start = end + 1
             lineNumber += 1
             let text = Self.trim(rawLine)
             if text.isEmpty || text.hasPrefix("#") { continue }
-            if let firstLine = firstLineOf[text] {
+            let key = LineKey(text)
+            if let firstLine = firstLineOf[key] {
                 duplicates.append(Duplicate(line: lineNumber, text: text, firstLine: firstLine))
                 continue
             }
-            firstLineOf[text] = lineNumber
-            let reference = Result { () throws(ReferenceError) in try ImageReference(parsing: text) }
-            entries.append(Entry(line: lineNumber, text: text, reference: reference))
+            firstLineOf[key] = lineNumber
+            entries.append(Entry(line: lineNumber, text: text))
         }
     }
 
@@ -54,13 +62,15 @@ struct ImageList: Sendable {
         EscapedText.make(text, limit: 200)
     }
 
-    private static func lines(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
-        bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-    }
-
     /// `line` without the white space (CRs included) and byte order marks at either end, found
     /// scalar by scalar: a step back over Characters is not constant time, and a line can be long.
     private static func trim(_ line: ArraySlice<UInt8>) -> String {
+        // Plain ASCII (nearly every line) is trimmed on its bytes: white space is then only these.
+        if line.allSatisfy({ $0 < 0x80 }) {
+            let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+            guard let first = line.firstIndex(where: { !isSpace($0) }), let last = line.lastIndex(where: { !isSpace($0) }) else { return "" }
+            return String(decoding: line[first...last], as: UTF8.self)
+        }
         let scalars = Substring(decoding: line, as: UTF8.self).unicodeScalars
         let isKept = { (scalar: Unicode.Scalar) in !scalar.properties.isWhitespace && scalar != "\u{FEFF}" }
         guard let first = scalars.firstIndex(where: isKept), let last = scalars.lastIndex(where: isKept) else { return "" }

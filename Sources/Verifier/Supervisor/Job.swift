@@ -8,14 +8,14 @@ struct Job: Sendable, Equatable {
     let pull: String
     /// What the daemon makes of `pull` (``ImageReference/pullKey``): two jobs with the same key
     /// pull the same image, so one is verified and the other shares its verdict.
-    let pullKey: String
+    let pullKey: LineKey
 }
 
 extension Job {
     /// For each job that pulls the same image as an earlier one (the same ``pullKey``), the index
     /// of the first such job in `jobs`.
     static func sharing(_ jobs: [Job]) -> [Int: Int] {
-        var first: [String: Int] = [:]
+        var first: [LineKey: Int] = [:]
         var sharing: [Int: Int] = [:]
         for (id, job) in jobs.enumerated() {
             if let earlier = first[job.pullKey] {

@@ -342,6 +342,7 @@ final class Supervisor {
     /// Records `verdict` for the jobs `ids` (an image and those that share its pull).
     private func record(_ ids: [Int], _ verdict: Verdict, worker: Int, startedAt: Date, finishedAt: Date) {
         let verified = policy.jobs[ids[0]]
+        defer { policy.forget(ids[0]) }
         for (position, id) in ids.enumerated() {
             let job = policy.jobs[id]
             var record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,

@@ -100,6 +100,14 @@ struct SupervisorPolicy {
     /// The messages of image `id`'s failed attempts that were tried again (the last three).
     func failedAttempts(of id: Int) -> [String] { failures[id] ?? [] }
 
+    /// Drops what is kept of image `id` once its record is written: a run of a million images keeps
+    /// nothing of those that are done.
+    mutating func forget(_ id: Int) {
+        attempts[id] = nil
+        crashes[id] = nil
+        failures[id] = nil
+    }
+
     /// The images `worker` holds.
     func images(heldBy worker: Int) -> [Int] { held[worker].map { $0.keys.sorted() } ?? [] }
 

@@ -13,7 +13,7 @@ public enum Verification {
     public static func run(_ configuration: RunConfiguration) throws(VerifyError) -> RunOutcome {
         ProcessSetup.prepare()
         try configuration.validate()
-        let list: ImageList
+        var list: ImageList?
         do { list = ImageList(bytes: try Posix.readAll(configuration.listPath)) } catch {
             throw .listUnreadable(path: configuration.listPath, reason: String(cString: strerror(error.code)))
         }
@@ -23,8 +23,11 @@ public enum Verification {
                                       parameters: RunParameters(configuration, client: client))
         // Closing removes what --overwrite prepared, unless the run got as far as replacing the old results.
         defer { writer.close() }
-        var summary = RunSummary(total: list.entries.count, duplicates: Sample(list.duplicates))
-        let (jobs, invalid) = plan(list, configuration: configuration, history: writer.history, summary: &summary)
+        guard let parsed = list else { preconditionFailure("the list was read above") }
+        var summary = RunSummary(total: parsed.entries.count, duplicates: Sample(parsed.duplicates))
+        let (jobs, invalid) = plan(parsed, configuration: configuration, history: writer.history, summary: &summary)
+        // The jobs hold what the run needs; the parsed list goes before the run starts.
+        list = nil
         summary.sharedPulls = Sample(sharedPulls(jobs))
         let outcome: RunOutcome
         if jobs.isEmpty {
@@ -67,7 +70,7 @@ public enum Verification {
             do {
                 let reference = try entry.reference.get()
                 let pulled = try registry.map { registry throws(ReferenceError) in try reference.replacingRegistry(with: registry) } ?? reference
-                jobs.append(Job(text: entry.text, line: entry.line, pull: pulled.description, pullKey: pulled.pullKey))
+                jobs.append(Job(text: entry.text, line: entry.line, pull: pulled.description, pullKey: LineKey(pulled.pullKey)))
             } catch {
                 invalid.append(ImageRecord(reference: entry.text, line: entry.line, pulled: nil,
                                            verdict: .error(.invalidReference, entry.problem(error)), worker: nil, attempts: 0,

@@ -5,7 +5,7 @@ import Testing
 struct SupervisorPolicyTests {
     static func job(_ text: String, line: Int) throws -> Job {
         let reference = try ImageReference(parsing: text)
-        return Job(text: text, line: line, pull: reference.description, pullKey: reference.pullKey)
+        return Job(text: text, line: line, pull: reference.description, pullKey: LineKey(reference.pullKey))
     }
 
     static func policy(_ texts: [String], concurrency: Int = 2, processes: Int = 1) throws -> SupervisorPolicy {
