@@ -308,7 +308,7 @@ final class Supervisor {
             guard let worker = workers[index], worker.termination == nil, !worker.killedAsHung else { continue }
             worker.killedAsHung = true
             Console.line("verify: worker \(index) has held an image for more than \(configuration.supervisorDeadlineSeconds.formatted()) s without an answer; killing it as hung")
-            Posix.signalProcess(worker.process.pid, SIGKILL)
+            worker.signal(SIGKILL)
         }
         ChildProcesses.sweep(&orphans, inFlight: [])
     }
@@ -389,9 +389,7 @@ final class Supervisor {
     private func killLingeringWorkers(after seconds: Double) {
         let backstop = UVTimer(loop: loop)
         backstop.schedule(after: milliseconds(seconds)) { [self] in
-            for worker in workers.values where worker.termination == nil {
-                Posix.signalProcess(worker.process.pid, SIGKILL)
-            }
+            for worker in workers.values { worker.signal(SIGKILL) }
         }
         timers.append(backstop)
     }
@@ -401,7 +399,7 @@ final class Supervisor {
     private func interrupt() {
         if case .finishing = state {
             // Every image has its result: a signal only hurries the workers that are slow to go.
-            for worker in workers.values where worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
+            for worker in workers.values { worker.signal(SIGKILL) }
             return
         }
         if case .stopping = state {
@@ -409,7 +407,7 @@ final class Supervisor {
             check?.signalGroup(SIGKILL)
             for worker in workers.values {
                 worker.killClients()
-                if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGKILL) }
+                worker.signal(SIGKILL)
             }
             ChildProcesses.endAll(&orphans)
             // What --overwrite prepared goes, as it would on the way out of a normal stop.
@@ -437,8 +435,7 @@ final class Supervisor {
         }
         for worker in workers.values {
             worker.killClients()
-            // A worker whose exit was seen is reaped: its PID may already be another process's.
-            if worker.termination == nil { Posix.signalProcess(worker.process.pid, SIGTERM) }
+            worker.signal(SIGTERM)
             worker.channelEnded = true
             worker.channel.close()
         }

@@ -23,6 +23,16 @@ final class WorkerHandle {
         self.channel = channel
     }
 
+    /// Sends `signal` to the worker, unless its exit has been seen: libuv reaps a child and reports
+    /// its exit in one step, so a worker with a termination is reaped, and its PID may already be
+    /// another process's. Returns whether the signal was sent.
+    @discardableResult
+    func signal(_ signal: Int32) -> Bool {
+        guard termination == nil else { return false }
+        Posix.signalProcess(process.pid, signal)
+        return true
+    }
+
     /// Kills every client process group it reported, whatever state it is in.
     func killClients() {
         for group in processGroups.values { Posix.signalGroup(group, SIGKILL) }
