@@ -94,20 +94,16 @@ final class ResultWriter {
                 guard let info = try existingFile(name) else { continue }
                 if mode == .fresh && info.st_size > 0 { throw .outputHoldsResults(path: path(name)) }
             }
-            let earlier = try existingFile(RunParameters.fileName) == nil ? nil : try readParameters()
             switch mode {
             case .fresh:
                 for name in Self.allFiles { files[name] = try openForAppending(name) }
                 try replaceWhole(RunParameters.fileName, with: parameters.encoded)
             case .overwrite:
                 for name in Self.allFiles { files[name] = try createReplacement(for: name) }
-                let replacement = try createReplacement(for: RunParameters.fileName)
-                do { try Posix.writeAll(replacement.descriptor, parameters.encoded, describing: path(RunParameters.fileName)) } catch {
-                    throw .outputNotWritable(error)
-                }
-                Glibc.close(replacement.descriptor)
+                try prepareReplacement(RunParameters.fileName, with: parameters.encoded)
             case .resume:
-                if let earlier, let difference = parameters.difference(from: earlier) {
+                if try existingFile(RunParameters.fileName) != nil, let earlier = try readParameters(),
+                   let difference = parameters.difference(from: earlier) {
                     throw .resumeMismatch(path: path(RunParameters.fileName), difference: difference)
                 }
                 files[Self.recordsFile] = try openRecordsToResume()
@@ -189,7 +185,7 @@ final class ResultWriter {
                     try Posix.writeAll(file.descriptor, status.bytes, describing: path(status.file))
                     replacements[status.file]?.length += off_t(status.bytes.count)
                 }
-            } catch { throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error) }
+            } catch { throw .writing(error) }
             for name in statusFiles {
                 do { try Posix.rename(pendingRenames[name]!, to: name, in: directoryDescriptor, describing: path(name)) } catch {
                     throw .outputNotWritable(error)
@@ -262,21 +258,24 @@ final class ResultWriter {
             throw .outputNotWritable(error)
         }
         defer { Glibc.close(descriptor) }
-        var bytes: [UInt8] = []
-        do {
-            try LineReader.forEachLine(descriptor, describing: path(name)) { line in bytes += (line.bytes ?? []) + [UInt8(ascii: "\n")] }
-        } catch { throw .outputNotWritable(error) }
+        let bytes: [UInt8]
+        do { bytes = try Posix.readAll(descriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
         return try? JSONDecoder().decode(RunParameters.self, from: Data(bytes))
+    }
+
+    /// Writes `bytes` to the file that will replace `name` (under its hidden name), and closes it.
+    private func prepareReplacement(_ name: String, with bytes: [UInt8]) throws(VerifyError) {
+        let replacement = try createReplacement(for: name)
+        defer { Glibc.close(replacement.descriptor) }
+        do { try Posix.writeAll(replacement.descriptor, bytes, describing: path(name)) } catch { throw .writing(error) }
     }
 
     /// Replaces `name` whole with `bytes`: a new file renamed over it.
     private func replaceWhole(_ name: String, with bytes: [UInt8]) throws(VerifyError) {
-        let replacement = try createReplacement(for: name)
-        defer { Glibc.close(replacement.descriptor) }
-        do {
-            try Posix.writeAll(replacement.descriptor, bytes, describing: path(name))
-            try Posix.rename(pendingRenames[name]!, to: name, in: directoryDescriptor, describing: path(name))
-        } catch { throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error) }
+        try prepareReplacement(name, with: bytes)
+        do { try Posix.rename(pendingRenames[name]!, to: name, in: directoryDescriptor, describing: path(name)) } catch {
+            throw .outputNotWritable(error)
+        }
         pendingRenames[name] = nil
     }
 
@@ -347,7 +346,7 @@ final class ResultWriter {
         guard let file = files[name] else { preconditionFailure("write after close") }
         do { try Posix.writeAll(file.descriptor, bytes, describing: path(name)) } catch {
             takeBackRecord(including: name)
-            throw error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error)
+            throw .writing(error)
         }
         files[name]?.length += off_t(bytes.count)
     }

@@ -67,6 +67,9 @@ final class Supervisor {
         policy = SupervisorPolicy(jobs: jobs, concurrency: configuration.concurrency, processes: configuration.processes,
                                   deadlineSeconds: configuration.supervisorDeadlineSeconds, retry: configuration.retryPolicy,
                                   limiter: StartRateLimiter(ceiling: configuration.rate))
+        self.summary.sharedPulls = Sample(policy.sharedWith.sorted { $0.key < $1.key }.map { id, first in
+            RunSummary.SharedPull(line: jobs[id].line, text: jobs[id].text, firstLine: jobs[first].line, firstText: jobs[first].text)
+        })
         dataRoot = configuration.dataRoot
         diskGuard = configuration.minFree.map(DiskGuard.init)
         loop = try UVLoop()

@@ -28,7 +28,6 @@ public enum Verification {
         let (jobs, invalid) = plan(parsed, configuration: configuration, history: writer.history, summary: &summary)
         // The jobs hold what the run needs; the parsed list goes before the run starts.
         list = nil
-        summary.sharedPulls = Sample(sharedPulls(jobs))
         let outcome: RunOutcome
         if jobs.isEmpty {
             for record in invalid {
@@ -59,16 +58,22 @@ public enum Verification {
         let now = Date()
         let registry = configuration.registry
         for entry in list.entries {
-            if let newest = history.newest(of: entry.text) {
+            let newest = history.newest(of: entry.text)
+            if let newest {
                 matched += 1
-                // An invalid line stays invalid: --retry-failed re-runs only what was pulled.
-                if !configuration.retryFailed || newest.status == .good || (try? entry.reference.get()) == nil {
+                if !configuration.retryFailed || newest.status == .good {
                     summary.addEarlier(newest.status)
                     continue
                 }
             }
+            let parsed = entry.reference
+            // An invalid line stays invalid: --retry-failed re-runs only what was pulled.
+            if let newest, case .failure = parsed {
+                summary.addEarlier(newest.status)
+                continue
+            }
             do {
-                let reference = try entry.reference.get()
+                let reference = try parsed.get()
                 let pulled = try registry.map { registry throws(ReferenceError) in try reference.replacingRegistry(with: registry) } ?? reference
                 jobs.append(Job(text: entry.text, line: entry.line, pull: pulled.description, pullKey: LineKey(pulled.pullKey)))
             } catch {
@@ -79,12 +84,5 @@ public enum Verification {
         }
         summary.recordsForOtherLines = history.newest.count - matched
         return (jobs, invalid)
-    }
-
-    /// The jobs that pull the same image as an earlier one, for the summary.
-    private static func sharedPulls(_ jobs: [Job]) -> [RunSummary.SharedPull] {
-        Job.sharing(jobs).sorted { $0.key < $1.key }.map { id, first in
-            RunSummary.SharedPull(line: jobs[id].line, text: jobs[id].text, firstLine: jobs[first].line, firstText: jobs[first].text)
-        }
     }
 }

@@ -59,10 +59,15 @@ enum Posix {
     static func readAll(_ path: String) throws(SystemError) -> [UInt8] {
         let fd = path == "-" ? STDIN_FILENO : try open(path, flags: O_RDONLY)
         defer { if fd != STDIN_FILENO { close(fd) } }
+        return try readAll(fd, describing: path)
+    }
+
+    /// Reads `fd` from where it stands to its end.
+    static func readAll(_ fd: Int32, describing what: @autoclosure () -> String) throws(SystemError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = try read(fd, into: &chunk, describing: path)
+            let count = try read(fd, into: &chunk, describing: what())
             if count == 0 { return bytes }
             bytes += chunk[..<count]
         }

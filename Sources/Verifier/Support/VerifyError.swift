@@ -33,6 +33,12 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     /// The event loop could not do something it must.
     case eventLoop(String)
 
+    /// What a failed write of results means: ``outputFull(_:)`` when the disk, a quota or the file
+    /// size limit is full, ``outputNotWritable(_:)`` otherwise.
+    static func writing(_ error: SystemError) -> VerifyError {
+        error.isOutOfSpace ? .outputFull(error) : .outputNotWritable(error)
+    }
+
     /// The one-line message printed after `verify: error: `.
     public var description: String {
         switch self {
