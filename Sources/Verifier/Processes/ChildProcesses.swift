@@ -27,22 +27,23 @@ enum ChildProcesses {
 
     /// Runs `ledger`'s sweep over the children now: kills the orphans it names, with their
     /// process groups, and reaps those that have exited.
-    static func sweep(_ ledger: inout OrphanLedger, inFlight: Set<Int>) {
+    /// Returns what the sweep found: nothing once no orphan is left.
+    @discardableResult
+    static func sweep(_ ledger: inout OrphanLedger, inFlight: Set<Int>) -> OrphanLedger.Sweep {
         let sweep = ledger.sweep(children: current(), inFlight: inFlight, isRunning: isRunning)
         for pid in sweep.kill {
             Posix.signalGroup(pid, SIGKILL)
             Posix.signalProcess(pid, SIGKILL)
         }
         for pid in sweep.reap { _ = Posix.reap(pid) }
+        return sweep
     }
 
     /// Kills every orphan now, whatever was in flight, and reaps them: for a process that exits.
     /// Waits at most half a second for the killed ones to die.
     static func endAll(_ ledger: inout OrphanLedger) {
         for _ in 0..<50 {
-            sweep(&ledger, inFlight: [])
-            var probe = ledger
-            if probe.sweep(children: current(), inFlight: [], isRunning: isRunning) == OrphanLedger.Sweep() { return }
+            if sweep(&ledger, inFlight: []) == OrphanLedger.Sweep() { return }
             usleep(10_000)
         }
     }

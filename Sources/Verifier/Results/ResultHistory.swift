@@ -37,8 +37,6 @@ struct ResultHistory {
     private(set) var tornTail: TornTail?
     /// The last line is a whole record without its newline.
     private(set) var lacksFinalNewline = false
-    /// How many records were read.
-    private(set) var recordCount = 0
 
     /// The newest record of the list line `text`, if it has one.
     func newest(of text: String) -> Newest? { newest[LineKey(text)] }
@@ -63,6 +61,5 @@ struct ResultHistory {
     /// Counts a record of `text` with `status`, written at `offset`: the newest of its line.
     mutating func note(_ text: String, _ status: ImageStatus, at offset: Int) {
         newest[LineKey(text)] = Newest(status: status, offset: offset)
-        recordCount += 1
     }
 }

@@ -22,8 +22,6 @@ struct StartRateLimiter: Sendable {
     private(set) var rate: Double?
     /// Every cut of the rate, oldest first.
     private(set) var cuts: [Change] = []
-    /// The lowest rate reached, in starts per second.
-    var lowest: Double? { cuts.map(\.rate).min() }
 
     /// The slowest it goes: one start every 20 s.
     static let minimumRate = 0.05

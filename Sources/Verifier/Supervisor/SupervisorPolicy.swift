@@ -86,12 +86,10 @@ struct SupervisorPolicy {
     /// Every job has a record.
     var isComplete: Bool { remaining == 0 }
 
-    /// Images handed out and not finished: in flight now, or waiting to run again.
-    var unfinishedStarted: Int { startedUnfinished.count }
-
     /// Jobs that will never be handed out if the run stops now, sharers included.
     var neverStarted: Int { remaining - startedUnfinished.reduce(0) { $0 + group(of: $1).count } }
 
+    /// Images handed out and not finished: in flight now, or waiting to run again.
     private var startedUnfinished: [Int] { held.values.flatMap(\.keys) + rerun + waiting.map(\.id) }
 
     /// How many times image `id` has been handed out.
