@@ -13,8 +13,8 @@ repo=$(dirname "$here")
 work=${BENCH_WORK:-/tmp/verify-bench}/lists
 sizes=${SIZES:-"10000 100000 1000000"}
 mkdir -p "$work"
-(cd "$repo" && swift build -c release >/dev/null)
-verify=$repo/.build/release/verify
+(cd "$repo" && swift build -c release --scratch-path .build-release >/dev/null)
+verify=$repo/.build-release/release/verify
 client=$work/hanging-client
 cat >"$client" <<'SH'
 #!/bin/sh
@@ -24,8 +24,9 @@ exec sleep 3600
 SH
 chmod +x "$client"
 
-# first_start LIST OUT [ARGS...]: seconds from start to the first client, and the supervisor's
-# RSS and peak RSS (MB) at that moment, then stops verify.
+# first_start LIST OUT [ARGS...]: seconds from start to the first client, the supervisor's RSS (MB)
+# at that moment, and its peak RSS once the whole list is planned (it is planned a chunk at a time
+# while the first images run; the wait allows 10 µs a line), then stops verify.
 first_start() {
   local list=$1 out=$2
   shift 2
@@ -39,23 +40,26 @@ first_start() {
   local first rss hwm
   first=$(head -1 "$FIRST_START")
   rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$pid/status")
+  sleep "$(echo "$(wc -l <"$list") / 100000 + 1" | bc -l)"
   hwm=$(awk '/VmHWM/ { print int($2 / 1024) }' "/proc/$pid/status")
   kill -INT "$pid"; sleep 0.2; kill -INT "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   printf '%.2f %s %s\n' "$(echo "$first - $start" | bc)" "$rss" "$hwm"
 }
 
-echo "| lines | first client start (s) | supervisor RSS then (MB) | peak RSS (MB) | --resume over that many records: first start (s) | peak RSS (MB) |"
+echo "| lines | first client start (s) | supervisor RSS then (MB) | peak RSS, list planned (MB) | --resume over that many records: first start (s) | peak RSS (MB) |"
 echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $sizes; do
   list=$work/list-$n.txt
   [[ -e $list ]] || awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) printf "bench.example.com/team%d/app%d:v1\n", i % 50, i }' >"$list"
   read -r plain rss hwm < <(first_start "$list" "$work/out-$n" --overwrite)
-  # A directory that holds a record for every line, and a list with one line more.
+  # A directory that holds a record for every line (as a run stopped after the last leaves it), and
+  # a list with one line more.
   resumed=$work/resumed-$n
   rm -rf "$resumed"; mkdir -p "$resumed"
   printf '{\n  "client" : "%s"\n}\n' "$client" >"$resumed/run.json"
   awk '{ printf "{\"attempts\":1,\"category\":null,\"cleanup_warning\":null,\"digest\":\"sha256:%064d\",\"duration_ms\":1200,\"exit_code\":null,\"failed_attempts\":[],\"finished_at\":\"2026-11-28T10:00:00.000Z\",\"line\":%d,\"message\":null,\"pulled\":\"%s\",\"reference\":\"%s\",\"same_as\":null,\"signal\":null,\"started_at\":\"2026-11-28T09:59:58.800Z\",\"status\":\"good\",\"stderr_tail\":null,\"step\":null,\"worker\":1}\n", NR, NR, $0, $0 }' "$list" >"$resumed/results.jsonl"
+  cp "$list" "$resumed/good_image.txt"
   cp "$list" "$work/list-$n-plus.txt"; echo "bench.example.com/team0/new:v1" >>"$work/list-$n-plus.txt"
   read -r resume _ rhwm < <(first_start "$work/list-$n-plus.txt" "$resumed" --resume)
   printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$plain" "$rss" "$hwm" "$resume" "$rhwm"

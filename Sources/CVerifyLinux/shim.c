@@ -42,6 +42,14 @@ int verify_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }
 
+int verify_open_unnamed(const char *directory) {
+    return open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+const void *verify_memmem(const void *haystack, size_t length, const void *needle, size_t needle_length) {
+    return memmem(haystack, length, needle, needle_length);
+}
+
 int verify_wait_exited(int status) { return WIFEXITED(status); }
 int verify_wait_exit_code(int status) { return WEXITSTATUS(status); }
 int verify_wait_signaled(int status) { return WIFSIGNALED(status); }

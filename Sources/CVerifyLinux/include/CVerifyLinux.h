@@ -6,6 +6,7 @@
    leaves errno as the call set it; the Swift side wraps them in Posix.call. Built with _GNU_SOURCE
    (shim.c), so no constant is copied by hand. */
 
+#include <stddef.h>
 #include <sys/types.h>
 
 /* prctl(PR_SET_PDEATHSIG, signum): the kernel sends `signum` when the parent thread exits. */
@@ -25,6 +26,13 @@ int verify_peek_exit(pid_t pid, int *status);
 
 /* pipe2(fds, O_CLOEXEC): a pipe whose both ends are close-on-exec. */
 int verify_pipe_cloexec(int fds[2]);
+
+/* open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600): an unnamed file in `directory`, gone
+   when its last descriptor closes. */
+int verify_open_unnamed(const char *directory);
+
+/* memmem(haystack, length, needle, needle_length): where needle first occurs, or NULL. */
+const void *verify_memmem(const void *haystack, size_t length, const void *needle, size_t needle_length);
 
 /* The wait-status macros (WIFEXITED and friends), which Swift cannot import. */
 int verify_wait_exited(int status);

@@ -1,10 +1,11 @@
-/// The image list: one reference a line, read the way a person who wrote it by hand would expect.
+/// The image list's rules: one reference a line, read the way a person who wrote it by hand would
+/// expect. ``ListPlanner`` applies them line by line, as the run goes.
 ///
 /// White space, CR characters and a UTF-8 byte order mark are trimmed; blank lines and lines whose
 /// first non-blank character is `#` are skipped. A line seen before is counted as a duplicate and
 /// not verified again. Lines that are not valid references stay in the list as invalid entries,
 /// so that each one gets a result of its own.
-struct ImageList: Sendable {
+enum ImageList {
     /// One line of the list that is neither blank, nor a comment, nor a duplicate.
     struct Entry: Sendable {
         /// The 1-based line number in the list.
@@ -28,34 +29,6 @@ struct ImageList: Sendable {
         let firstLine: Int
     }
 
-    /// Every line to verify, in list order.
-    private(set) var entries: [Entry] = []
-    /// Every repeated line, in list order.
-    private(set) var duplicates: [Duplicate] = []
-
-    /// Parses the bytes of a list file.
-    init(bytes: [UInt8]) {
-        // Keyed by a 128-bit hash of the line, not the line: 16 bytes a line for a million lines.
-        var firstLineOf: [LineKey: Int] = [:]
-        var lineNumber = 0
-        var start = bytes.startIndex
-        while start <= bytes.endIndex {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
-            let rawLine = bytes[start..<end]
-            start = end + 1
-            lineNumber += 1
-            let text = Self.trim(rawLine)
-            if text.isEmpty || text.hasPrefix("#") { continue }
-            let key = LineKey(text)
-            if let firstLine = firstLineOf[key] {
-                duplicates.append(Duplicate(line: lineNumber, text: text, firstLine: firstLine))
-                continue
-            }
-            firstLineOf[key] = lineNumber
-            entries.append(Entry(line: lineNumber, text: text))
-        }
-    }
-
     /// A list line as verify echoes it in messages and the summary: escaped, and cut at 200
     /// characters (``EscapedText/make(_:limit:)``).
     static func shown(_ text: String) -> String {
@@ -64,7 +37,7 @@ struct ImageList: Sendable {
 
     /// `line` without the white space (CRs included) and byte order marks at either end, found
     /// scalar by scalar: a step back over Characters is not constant time, and a line can be long.
-    private static func trim(_ line: ArraySlice<UInt8>) -> String {
+    static func trim(_ line: ArraySlice<UInt8>) -> String {
         // Plain ASCII (nearly every line) is trimmed on its bytes: white space is then only these.
         if line.allSatisfy({ $0 < 0x80 }) {
             let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
@@ -81,6 +54,11 @@ struct ImageList: Sendable {
 extension ImageList.Entry {
     /// `line 17: repository name must be lowercase: "Team/App:v1"`: what is wrong with this line.
     func problem(_ error: ReferenceError) -> String {
-        "line \(line): \(error.reason): \"\(ImageList.shown(text))\""
+        problem(reason: error.reason)
+    }
+
+    /// `line 17: REASON: "Team/App:v1"`.
+    func problem(reason: String) -> String {
+        "line \(line): \(reason): \"\(ImageList.shown(text))\""
     }
 }

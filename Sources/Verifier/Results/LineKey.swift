@@ -17,4 +17,7 @@ struct LineKey: Hashable, Sendable {
         high = first.finalize()
         low = second.finalize()
     }
+
+    /// 32 bits of the key: enough to tell apart the few lines that share another key.
+    var tag: UInt32 { UInt32(truncatingIfNeeded: low) }
 }

@@ -5,13 +5,18 @@ import Foundation
 ///
 /// Lines are matched by their text as written, never by line number, so that an edited or
 /// re-sorted list still resumes correctly.
-struct ResultHistory {
+///
+/// A class: the writer notes every record it writes, and the planning of the list marks the lines
+/// it meets, in the one copy; a million records cost 28 bytes each, once.
+final class ResultHistory {
     /// The newest record of one list line.
     struct Newest: Equatable {
+        /// Which record of `results.jsonl` it is (0 for the first).
+        var index: UInt32
+        /// The list line (1-based) where this run met the line, once it has; 0 before.
+        var seenOnLine: UInt32 = 0
         /// Its status.
         var status: ImageStatus
-        /// Where its line starts in `results.jsonl`.
-        var offset: Int
     }
 
     /// The fields of a stored record that resuming needs.
@@ -31,6 +36,8 @@ struct ResultHistory {
     }
 
     private(set) var newest: [LineKey: Newest] = [:]
+    /// Records read or noted, superseded ones included.
+    private(set) var recordCount = 0
     /// Lines that are not records (other than a torn tail): their offsets.
     private(set) var unreadable: [Int] = []
     /// The torn last line, if any.
@@ -41,12 +48,31 @@ struct ResultHistory {
     /// The newest record of the list line `text`, if it has one.
     func newest(of text: String) -> Newest? { newest[LineKey(text)] }
 
+    /// Lines of the list met so far that have a record.
+    private(set) var matched = 0
+
+    /// The newest record of the list line whose key is `key`, which this run meets on `line`; marks
+    /// it met. `seenOnLine` of the answer is the line where it was met before, or 0.
+    func meet(_ key: LineKey, on line: Int) -> Newest? {
+        guard let found = newest[key] else { return nil }
+        if found.seenOnLine == 0 {
+            newest[key]?.seenOnLine = UInt32(clamping: line)
+            matched += 1
+        }
+        return found
+    }
+
+    /// Records in the file for lines this run has not met.
+    var unmatched: Int { newest.count - matched }
+
     /// Reads `results.jsonl` from `descriptor` (from its start) to its end.
     static func read(_ descriptor: Int32, describing path: String) throws(SystemError) -> ResultHistory {
-        var history = ResultHistory()
+        let history = ResultHistory()
+        // Room for every record at once: growing a table of a million copies it twice, at its peak.
+        history.newest.reserveCapacity(try LineReader.countLines(descriptor, describing: path).lines)
         try LineReader.forEachLine(descriptor, describing: path) { line in
             if let record = line.bytes.flatMap(RecordScanner.fields(of:)) {
-                history.note(record.reference, record.status, at: line.offset)
+                history.note(record.reference, record.status)
                 // A whole record that only lacks its newline (a file joined by hand) is kept.
                 if !line.terminated { history.lacksFinalNewline = true }
             } else if !line.terminated {
@@ -58,8 +84,10 @@ struct ResultHistory {
         return history
     }
 
-    /// Counts a record of `text` with `status`, written at `offset`: the newest of its line.
-    mutating func note(_ text: String, _ status: ImageStatus, at offset: Int) {
-        newest[LineKey(text)] = Newest(status: status, offset: offset)
+    /// Counts the next record, of `text` with `status`: the newest of its line.
+    func note(_ text: String, _ status: ImageStatus) {
+        let key = LineKey(text)
+        newest[key] = Newest(index: UInt32(clamping: recordCount), seenOnLine: newest[key]?.seenOnLine ?? 0, status: status)
+        recordCount += 1
     }
 }

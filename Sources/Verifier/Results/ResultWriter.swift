@@ -53,8 +53,10 @@ final class ResultWriter {
     /// The output directory, opened once: every name is resolved in it.
     private var directoryDescriptor: Int32 = -1
     private let encoder = JSONEncoder()
+    private let mode: Mode
 
-    /// With `resume`: the records already there, and every record written since.
+    /// With `resume`: the records already there, and every record written since (only a resumed
+    /// run rewrites the status files from it, so only a resumed run keeps it).
     private(set) var history = ResultHistory()
 
     /// Whether a record has been written. With `overwrite`, this is also whether the old results
@@ -71,6 +73,7 @@ final class ResultWriter {
     ///   file cannot be opened, or a name holds something that is not a regular file. No refusal
     ///   creates a file.
     init(directory: String, mode: Mode, parameters: RunParameters) throws(VerifyError) {
+        self.mode = mode
         self.directory = directory
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -107,7 +110,11 @@ final class ResultWriter {
                     throw .resumeMismatch(path: path(RunParameters.fileName), difference: difference)
                 }
                 files[Self.recordsFile] = try openRecordsToResume()
-                try rewriteStatusFiles()
+                if try statusFilesAgree() {
+                    for name in Self.statusFiles { files[name] = try openForAppending(name) }
+                } else {
+                    try rewriteStatusFiles()
+                }
                 try replaceWhole(RunParameters.fileName, with: parameters.encoded)
             }
         } catch {
@@ -129,7 +136,6 @@ final class ResultWriter {
         do { json = try encoder.encode(record) } catch {
             preconditionFailure("an ImageRecord always encodes: \(error)")
         }
-        let offset = files[Self.recordsFile]?.committed ?? 0
         try append(JSONLine.make(json), to: Self.recordsFile)
         let status = Self.statusLine(reference: record.reference, status: record.verdict.status,
                                      category: record.verdict.category, message: record.verdict.message)
@@ -139,7 +145,7 @@ final class ResultWriter {
             throw .outputNotWritable(error)
         }
         for (name, file) in files { files[name]?.committed = file.length }
-        history.note(record.reference, record.verdict.status, at: Int(offset))
+        if case .resume = mode { history.note(record.reference, record.verdict.status) }
         hasWritten = true
     }
 
@@ -157,11 +163,37 @@ final class ResultWriter {
         }
     }
 
+    /// `good_image.txt`, `error_image.txt` and `timeout_image.txt`.
+    static let statusFiles = [goodFile, errorFile, timeoutFile]
+
+    /// Whether the status files already hold exactly one whole line for each record, with no line
+    /// recorded twice: what a run that was stopped or killed leaves (a record is written before its
+    /// status line, so a crash between the two leaves one line fewer, and a re-run failure leaves
+    /// two records of one line). Then a resumed run appends to them as they are, instead of
+    /// rewriting a million lines.
+    private func statusFilesAgree() throws(VerifyError) -> Bool {
+        guard history.recordCount == history.newest.count else { return false }
+        var lines = 0
+        for name in Self.statusFiles {
+            guard try existingFile(name) != nil else { continue }
+            let descriptor: Int32
+            do {
+                descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK, describing: path(name))
+            } catch { throw .outputNotWritable(error) }
+            defer { Glibc.close(descriptor) }
+            let count: (lines: Int, whole: Bool)
+            do { count = try LineReader.countLines(descriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
+            guard count.whole else { return false }
+            lines += count.lines
+        }
+        return lines == history.recordCount
+    }
+
     /// Writes the three status files anew from the newest record of each line, in the order of
     /// `results.jsonl`, each to a new file renamed over the old one: each line ends up in exactly
     /// one of them, once. Used on resume, and at the end of a run that re-ran failures.
     func rewriteStatusFiles() throws(VerifyError) {
-        let statusFiles = [Self.goodFile, Self.errorFile, Self.timeoutFile]
+        let statusFiles = Self.statusFiles
         var replacements: [String: OpenFile] = [:]
         do throws(VerifyError) {
             for name in statusFiles {
@@ -173,10 +205,12 @@ final class ResultWriter {
                                           describing: path(Self.recordsFile)) } catch { throw .outputNotWritable(error) }
             defer { Glibc.close(records) }
             let newest = history
+            var index: UInt32 = 0
             do {
                 try LineReader.forEachLine(records, describing: path(Self.recordsFile)) { line throws(SystemError) in
-                    guard let bytes = line.bytes, let fields = RecordScanner.fields(of: bytes),
-                          newest.newest(of: fields.reference)?.offset == line.offset else { return }
+                    guard let bytes = line.bytes, let fields = RecordScanner.fields(of: bytes) else { return }
+                    defer { index += 1 }
+                    guard newest.newest(of: fields.reference)?.index == index else { return }
                     // Only an error's line needs more than the reference: its category and message.
                     let record = fields.status == .error ? try? JSONDecoder().decode(ResultHistory.StoredRecord.self, from: Data(bytes)) : nil
                     let status = Self.statusLine(reference: fields.reference, status: fields.status,

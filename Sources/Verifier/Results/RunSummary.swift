@@ -3,10 +3,11 @@ import Foundation
 /// The running tally of a verification, and the summary made from it at the end (progress is
 /// shown from it by ``ProgressDisplay``).
 public struct RunSummary: Sendable {
-    /// Images to verify: list lines that are not blank, comments or duplicates.
-    let total: Int
+    /// Images to verify: list lines that are not blank, comments or duplicates. While the list is
+    /// still being planned, the lines that are not blank or comments, less the duplicates found.
+    internal(set) var total: Int
     /// The list's repeated lines.
-    let duplicates: Sample<ImageList.Duplicate>
+    internal(set) var duplicates = Sample<ImageList.Duplicate>()
     /// Lines that pull the same image as an earlier line: verified once, recorded for each.
     internal(set) var sharedPulls = Sample<SharedPull>()
     /// Lines whose result comes from an earlier run into the same directory (`--resume`).
@@ -42,10 +43,9 @@ public struct RunSummary: Sendable {
         let firstText: String
     }
 
-    /// A tally of `total` images to verify, with the list's `duplicates`; the clock starts now.
-    init(total: Int, duplicates: Sample<ImageList.Duplicate>) {
+    /// A tally of `total` images to verify; the clock starts now.
+    init(total: Int) {
         self.total = total
-        self.duplicates = duplicates
     }
 
     /// Images that met a transient failure and were tried again (ids).

@@ -20,4 +20,10 @@ struct Sample<Item: Sendable>: Sendable {
     }
 
     var isEmpty: Bool { count == 0 }
+
+    /// Counts one more item, made by `make` only if it is kept to show.
+    mutating func append<Failure: Error>(_ make: () throws(Failure) -> Item) throws(Failure) {
+        if count < Self.kept { first.append(try make()) }
+        count += 1
+    }
 }

@@ -57,19 +57,35 @@ final class Supervisor {
     private var diskGuard: DiskGuard?
     /// The bar or the progress lines, from ``run()`` until the loop ends.
     private var progress: ProgressDisplay?
+    /// The list, read as the run goes.
+    private let list: ListSource
+    private var lines: LineReader
+    private var planner: ListPlanner
+    /// Plans the next chunk of the list while the run goes.
+    private var planning: UVTimer?
+    /// Records of invalid lines planned before the daemon check: written once it has passed.
+    private var invalidBeforeRun: [ImageRecord] = []
+    /// The jobs handed out and not yet recorded, as they were sent.
+    private var handedOut: [Int: Job] = [:]
 
-    /// Prepares a run of `jobs`, and watches SIGINT, SIGTERM and SIGHUP from now on.
-    init(configuration: RunConfiguration, client: String, jobs: [Job], writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
+    /// Lines of the list planned in one turn of the loop: about 20 ms.
+    private static let linesPerTurn = 4096
+
+    /// Prepares a run of the list `list`, and watches SIGINT, SIGTERM and SIGHUP from now on.
+    /// `history` holds the records of earlier runs when resuming.
+    init(configuration: RunConfiguration, client: String, list: ListSource, history: ResultHistory?,
+         writer: ResultWriter, summary: RunSummary) throws(VerifyError) {
         self.configuration = configuration
         self.client = client
         self.writer = writer
         self.summary = summary
-        policy = SupervisorPolicy(jobs: jobs, concurrency: configuration.concurrency, processes: configuration.processes,
+        self.list = list
+        lines = list.lines()
+        planner = ListPlanner(registry: configuration.registry, history: history, retryFailed: configuration.retryFailed,
+                              expectedLines: summary.total)
+        policy = SupervisorPolicy(concurrency: configuration.concurrency, processes: configuration.processes,
                                   deadlineSeconds: configuration.supervisorDeadlineSeconds, retry: configuration.retryPolicy,
                                   limiter: StartRateLimiter(ceiling: configuration.rate))
-        self.summary.sharedPulls = Sample(policy.sharedWith.sorted { $0.key < $1.key }.map { id, first in
-            RunSummary.SharedPull(line: jobs[id].line, text: jobs[id].text, firstLine: jobs[first].line, firstText: jobs[first].text)
-        })
         dataRoot = configuration.dataRoot
         diskGuard = configuration.minFree.map(DiskGuard.init)
         loop = try UVLoop()
@@ -80,9 +96,75 @@ final class Supervisor {
     }
 
     /// Writes a record for an image that needs no worker (an invalid line).
-    func record(_ record: ImageRecord) throws(VerifyError) {
+    private func record(_ record: ImageRecord) throws(VerifyError) {
         try writer.write(record)
         summary.add(record)
+    }
+
+    // MARK: Planning
+
+    /// Plans the start of the list: until every worker's window can be filled, or many invalid
+    /// lines wait to be written, or the list ends (a resumed run whose lines all have results reads
+    /// it to the end here).
+    ///
+    /// - Returns: whether any image is to be verified: if not, the run needs no daemon and no worker.
+    func planStart() throws(VerifyError) -> Bool {
+        let wanted = configuration.processes * configuration.concurrency
+        while !policy.planningDone && policy.jobCount < wanted && invalidBeforeRun.count < 1000 {
+            try planLines(Self.linesPerTurn)
+        }
+        return policy.hasWork
+    }
+
+    /// Plans up to `count` more lines of the list.
+    private func planLines(_ count: Int) throws(VerifyError) {
+        for _ in 0..<count {
+            let line: LineReader.Line?
+            do { line = try lines.next() } catch {
+                throw .listUnreadable(path: list.path, reason: String(cString: strerror(error.code)))
+            }
+            guard let line else { return planningEnded() }
+            switch planner.plan(line, isOpen: { [self] in policy.isOpen($0) }) {
+            case .skipped:
+                break
+            case .duplicate(let duplicate):
+                summary.duplicates.append(duplicate)
+                summary.total -= 1
+            case .earlier(let status):
+                summary.addEarlier(status)
+            case .invalid(let record):
+                if case .checking = state { invalidBeforeRun.append(record) } else { try self.record(record) }
+            case .job(let job, let first):
+                policy.add(sharing: first)
+                guard let first else { break }
+                try summary.sharedPulls.append { () throws(VerifyError) in
+                    let shared = try list.job(job, registry: configuration.registry)
+                    let earlier = try list.job(planner.jobs[first], registry: configuration.registry)
+                    return RunSummary.SharedPull(line: shared.line, text: shared.text, firstLine: earlier.line, firstText: earlier.text)
+                }
+            }
+        }
+    }
+
+    /// Every line is planned: the totals are exact from now on.
+    private func planningEnded() {
+        policy.planningDone = true
+        summary.total = planner.entries
+        summary.recordsForOtherLines = planner.unmatchedRecords
+        planning?.close()
+        planning = nil
+    }
+
+    /// One turn's planning, while the run goes.
+    private func planMore() {
+        guard case .running = state else {
+            planning?.close()
+            planning = nil
+            return
+        }
+        do { try planLines(Self.linesPerTurn) } catch { return stop(.error(error)) }
+        feedAll()
+        finishIfDone()
     }
 
     // MARK: Daemon check
@@ -133,6 +215,13 @@ final class Supervisor {
     /// Verifies every job; returns once each has a result or the run was stopped.
     func run() -> RunOutcome {
         if case .checking = state { state = .running }
+        do {
+            for record in invalidBeforeRun { try self.record(record) }
+        } catch {
+            return .failed(error, summary)
+        }
+        invalidBeforeRun = []
+        guard policy.hasWork else { return .completed(summary) }
         progress = ProgressDisplay(loop: loop, style: configuration.progress.style(
             on: .current, intervalSeconds: configuration.progressIntervalSeconds)) { [self] in summary }
         let wake = UVTimer(loop: loop)
@@ -144,9 +233,15 @@ final class Supervisor {
         watchdog.schedule(after: 1000, repeating: 1000) { [self] in watch() }
         watchdog.unref()
         timers.append(watchdog)
+        if !policy.planningDone {
+            let planning = UVTimer(loop: loop)
+            planning.schedule(after: 0, repeating: 1) { [self] in planMore() }
+            self.planning = planning
+        }
         guardDisk()
         if case .running = state {
-            for index in 1...max(1, min(configuration.processes, policy.jobs.count)) {
+            let workers = policy.planningDone ? min(configuration.processes, policy.jobCount) : configuration.processes
+            for index in 1...max(1, workers) {
                 startWorker(index: index)
             }
         }
@@ -199,7 +294,10 @@ final class Supervisor {
         let now = MonotonicClock.seconds()
         let cuts = policy.limiter.cuts.count
         for id in policy.assign(to: worker.index, now: now) {
-            worker.channel.send(.verify(id: id, reference: policy.jobs[id].pull))
+            let job: Job
+            do { job = try list.job(planner.jobs[id], registry: configuration.registry) } catch { return stop(.error(error)) }
+            handedOut[id] = job
+            worker.channel.send(.verify(id: id, reference: job.pull))
         }
         reportRateCuts(since: cuts)
         scheduleWake(now: now)
@@ -344,10 +442,14 @@ final class Supervisor {
 
     /// Records `verdict` for the jobs `ids` (an image and those that share its pull).
     private func record(_ ids: [Int], _ verdict: Verdict, worker: Int, startedAt: Date, finishedAt: Date) {
-        let verified = policy.jobs[ids[0]]
+        guard let verified = handedOut.removeValue(forKey: ids[0]) else { preconditionFailure("a recorded image was handed out") }
         defer { policy.forget(ids[0]) }
         for (position, id) in ids.enumerated() {
-            let job = policy.jobs[id]
+            let job: Job
+            do { job = position == 0 ? verified : try list.job(planner.jobs[id], registry: configuration.registry) } catch {
+                unwritten += ids.count - position
+                return stop(.error(error))
+            }
             var record = ImageRecord(reference: job.text, line: job.line, pulled: job.pull, verdict: verdict, worker: worker,
                                      attempts: policy.attempts(of: ids[0]), startedAt: startedAt, finishedAt: finishedAt,
                                      sameAs: position == 0 ? nil : verified.text)
@@ -431,7 +533,8 @@ final class Supervisor {
         if case .error(let error) = reason { Console.line("verify: error: \(error)") }
         state = .stopping(reason)
         summary.interrupted = policy.remaining - policy.neverStarted + unwritten
-        summary.notStarted = policy.neverStarted
+        // Lines not planned yet were never started either (the total counts them, still unsure of duplicates).
+        summary.notStarted = policy.neverStarted + (policy.planningDone ? 0 : max(0, summary.total - planner.entries))
         if checking {
             check?.signalGroup(SIGKILL)
             return
@@ -451,6 +554,8 @@ final class Supervisor {
     /// second Ctrl-C would then kill verify before it has printed its summary and exited 130.
     private func wrapUp() {
         timers.forEach { $0.close() }
+        planning?.close()
+        planning = nil
         progress?.stop()
         progress = nil
         ChildProcesses.endAll(&orphans)

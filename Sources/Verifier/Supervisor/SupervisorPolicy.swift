@@ -2,9 +2,12 @@
 /// which images go to a worker whose window has room, what a worker's end means for the images it
 /// held, when a worker is overdue, and when the run is complete.
 ///
-/// - Jobs that pull the same image (the same ``Job/pullKey``) are verified once: the first in
-///   list order is handed out, and its verdict is recorded for the others too (`same_as`), so
-///   that one job's `docker rmi` can never remove the image under another's inspect.
+/// - Jobs come as the list is planned (``add(sharing:)``), a chunk at a time; the run is
+///   complete only once the planning is (``planningDone``). A job is its id: what it is, the
+///   planner keeps (``ListPlanner/jobs``).
+/// - A job planned as sharing an open job's verification (the same image, ``ListPlanner``) is not
+///   handed out: the verdict of the one verified is recorded for it too (`same_as`), so that one
+///   job's `docker rmi` can never remove the image under another's inspect.
 /// - A worker that ends with images in flight has each of them run again once; an image on its
 ///   second try becomes `worker-crashed`.
 /// - A worker that holds an image past its supervisor deadline (the image timeout, plus the kill
@@ -33,8 +36,10 @@ struct SupervisorPolicy {
         case ignored
     }
 
-    /// The jobs, indexed by id.
-    let jobs: [Job]
+    /// The jobs planned so far: their ids are `0..<jobCount`.
+    private(set) var jobCount = 0
+    /// Whether every line of the list has been planned.
+    var planningDone = false
     /// Images a worker may hold at once.
     let concurrency: Int
     /// Seconds a worker may hold one image before it counts as hung.
@@ -63,28 +68,41 @@ struct SupervisorPolicy {
     private var held: [Int: [Int: Double]] = [:]
     private var crashesWithoutProgress = 0
     /// Jobs without a record yet, sharers included.
-    private(set) var remaining: Int
+    private(set) var remaining = 0
     /// No image starts while this is set (the disk guard); what is in flight goes on.
     var startsPaused = false
 
-    init(jobs: [Job], concurrency: Int, processes: Int, deadlineSeconds: Double,
+    init(concurrency: Int, processes: Int, deadlineSeconds: Double,
          retry: RetryPolicy = RetryPolicy(retries: 0, baseDelaySeconds: 0, retryTimeouts: false),
          limiter: StartRateLimiter = StartRateLimiter(ceiling: nil)) {
-        self.jobs = jobs
         self.concurrency = concurrency
         self.deadlineSeconds = deadlineSeconds
         self.retry = retry
         self.limiter = limiter
         crashBudget = 2 * processes + 2
-        remaining = jobs.count
-        sharedWith = Job.sharing(jobs)
-        for (id, first) in sharedWith.sorted(by: { $0.key < $1.key }) {
-            sharers[first, default: []].append(id)
-        }
     }
 
-    /// Every job has a record.
-    var isComplete: Bool { remaining == 0 }
+    /// Adds the next job of the list (its id is ``jobCount`` before); `sharing` is the id of the
+    /// open job whose verification it shares (``isOpen(_:)``), if any.
+    mutating func add(sharing first: Int?) {
+        let id = jobCount
+        jobCount += 1
+        remaining += 1
+        guard let first else { return }
+        precondition(isOpen(first), "a job shares only an open job's verification")
+        sharedWith[id] = first
+        sharers[first, default: []].append(id)
+    }
+
+    /// Whether job `id` is yet to be recorded: not handed out yet, in flight, or waiting to go out
+    /// again.
+    func isOpen(_ id: Int) -> Bool {
+        guard id < jobCount, sharedWith[id] == nil else { return false }
+        return id >= next || rerun.contains(id) || waiting.contains { $0.id == id } || held.values.contains { $0[id] != nil }
+    }
+
+    /// Every job of the whole list has a record.
+    var isComplete: Bool { planningDone && remaining == 0 }
 
     /// Jobs that will never be handed out if the run stops now, sharers included.
     var neverStarted: Int { remaining - startedUnfinished.reduce(0) { $0 + group(of: $1).count } }
@@ -171,8 +189,8 @@ struct SupervisorPolicy {
     /// Image `id` and the jobs that share its verdict, in list order.
     func group(of id: Int) -> [Int] { [id] + (sharers[id] ?? []) }
 
-    /// Whether any image is left to hand out, now or after a back-off.
-    var hasWork: Bool { !rerun.isEmpty || !waiting.isEmpty || nextUnshared() != nil }
+    /// Whether any image is left to hand out, now, after a back-off, or once more of the list is planned.
+    var hasWork: Bool { !planningDone || !rerun.isEmpty || !waiting.isEmpty || nextUnshared() != nil }
 
     /// Moves every deadline `seconds` later: the supervisor did not run for that long.
     mutating func postponeDeadlines(by seconds: Double) {
@@ -206,7 +224,7 @@ struct SupervisorPolicy {
 
     private func nextUnshared() -> Int? {
         var id = next
-        while id < jobs.count, sharedWith[id] != nil { id += 1 }
-        return id < jobs.count ? id : nil
+        while id < jobCount, sharedWith[id] != nil { id += 1 }
+        return id < jobCount ? id : nil
     }
 }

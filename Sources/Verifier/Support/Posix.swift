@@ -35,6 +35,15 @@ enum Posix {
         }.get()
     }
 
+    /// Reads at most `buffer.count` bytes at `offset` into the front of `buffer`, leaving the file
+    /// position alone; 0 at end of file.
+    static func read(_ fd: Int32, into buffer: inout [UInt8], at offset: Int, describing what: @autoclosure () -> String) throws(SystemError) -> Int {
+        let count = buffer.count
+        return try buffer.withUnsafeMutableBytes { bytes in
+            Result { () throws(SystemError) in try call("read \(what())") { pread(fd, bytes.baseAddress, count, off_t(offset)) } }
+        }.get()
+    }
+
     /// Reads what a non-blocking `fd` has, into the front of `buffer`: `nil` when it has nothing yet
     /// (EAGAIN); 0 at end of file, or on an error, which ends the stream just the same.
     static func readAvailable(_ fd: Int32, into buffer: inout [UInt8], describing what: @autoclosure () -> String) -> Int? {
@@ -71,6 +80,16 @@ enum Posix {
             if count == 0 { return bytes }
             bytes += chunk[..<count]
         }
+    }
+
+    /// An unnamed file in `directory`, open for reading and writing, close-on-exec: gone when it is closed.
+    static func openUnnamed(in directory: String) throws(SystemError) -> Int32 {
+        try call("open a temporary file in \(directory)") { verify_open_unnamed(directory) }
+    }
+
+    /// A second descriptor for what `fd` is open on, close-on-exec.
+    static func duplicate(_ fd: Int32) throws(SystemError) -> Int32 {
+        try call("dup") { fcntl(fd, F_DUPFD_CLOEXEC, 0) }
     }
 
     /// What `fd` is.

@@ -6,6 +6,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case invalidOption(flag: String, reason: String)
     /// The image list cannot be read.
     case listUnreadable(path: String, reason: String)
+    /// The image list changed while the run was reading it (it is read as the run goes).
+    case listChanged(path: String)
     /// The container client is not there.
     case clientNotFound(String)
     /// The output directory or a result file cannot be created or written.
@@ -46,6 +48,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "\(flag): \(reason)"
         case .listUnreadable(let path, let reason):
             return "cannot read the image list \(EscapedText.make(path)): \(reason)"
+        case .listChanged(let path):
+            return "the image list \(EscapedText.make(path)) changed during the run, and verify reads it as the run goes; the results so far are kept: continue with --resume"
         case .clientNotFound(let name):
             return "container client \"\(EscapedText.make(name))\" not found; install docker or pass --docker PATH"
         case .outputNotWritable(let error):

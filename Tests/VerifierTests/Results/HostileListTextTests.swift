@@ -10,14 +10,10 @@ struct HostileListTextTests {
     static let huge = String(repeating: "a", count: 5_000_000)
 
     /// The list `lines`, each written twice, and the invalid-line records verify makes of it.
-    static func read(_ lines: [String]) -> (list: ImageList, records: [ImageRecord]) {
-        let list = ImageList(bytes: Array((lines + lines).map { $0 + "\n" }.joined().utf8))
-        let records = list.entries.map { entry in
-            guard case .failure(let error) = entry.reference else { preconditionFailure("\(entry.line) is valid") }
-            return ImageRecord(reference: entry.text, line: entry.line, pulled: nil, verdict: .error(.invalidReference, entry.problem(error)),
-                               worker: nil, attempts: 0, startedAt: Date(), finishedAt: Date())
-        }
-        return (list, records)
+    static func read(_ lines: [String]) -> (list: PlannedList, records: [ImageRecord]) {
+        let list = PlannedList((lines + lines).map { $0 + "\n" }.joined())
+        precondition(list.jobs.isEmpty, "every line is invalid")
+        return (list, list.invalid)
     }
 
     static func invisible(in text: String, allowing allowed: Set<Unicode.Scalar>) -> [Unicode.Scalar] {
@@ -26,7 +22,8 @@ struct HostileListTextTests {
 
     @Test func theSummaryEchoesNoControlCharactersAndNoHugeLine() {
         let (list, records) = Self.read([Self.osc, Self.fakeColumns, "a\u{2028}b", Self.huge])
-        var summary = RunSummary(total: list.entries.count, duplicates: Sample(list.duplicates))
+        var summary = RunSummary(total: list.planner.entries)
+        summary.duplicates = Sample(list.duplicates)
         for record in records { summary.add(record) }
         let report = summary.report()
         #expect(Self.invisible(in: report, allowing: ["\n"]).isEmpty)

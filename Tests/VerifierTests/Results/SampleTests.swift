@@ -12,7 +12,7 @@ struct SampleTests {
     }
 
     @Test func aSummaryOfAMillionInvalidLinesShowsTenAndTheCount() {
-        var summary = RunSummary(total: 100_000, duplicates: Sample())
+        var summary = RunSummary(total: 100_000)
         for line in 1...100_000 {
             summary.add(ImageRecord(reference: "Bad/\(line)", line: line, pulled: nil,
                                     verdict: .error(.invalidReference, "line \(line): repository name must be lowercase"),

@@ -3,14 +3,12 @@ import Testing
 
 /// The supervisor's decisions: hand-out, sharing one pull, retries, the crash budget, deadlines.
 struct SupervisorPolicyTests {
-    static func job(_ text: String, line: Int) throws -> Job {
-        let reference = try ImageReference(parsing: text)
-        return Job(text: text, line: line, pull: reference.description, pullKey: LineKey(reference.pullKey))
-    }
-
-    static func policy(_ texts: [String], concurrency: Int = 2, processes: Int = 1) throws -> SupervisorPolicy {
-        SupervisorPolicy(jobs: try texts.enumerated().map { try job($1, line: $0 + 1) },
-                         concurrency: concurrency, processes: processes, deadlineSeconds: 10)
+    static func policy(_ texts: [String], concurrency: Int = 2, processes: Int = 1,
+                       retry: RetryPolicy = RetryPolicy(retries: 0, baseDelaySeconds: 0, retryTimeouts: false)) throws -> SupervisorPolicy {
+        var policy = SupervisorPolicy(concurrency: concurrency, processes: processes, deadlineSeconds: 10, retry: retry)
+        for planned in PlannedList(texts.joined(separator: "\n")).jobs { policy.add(sharing: planned.sharing) }
+        policy.planningDone = true
+        return policy
     }
 
     @Test func fillsEachWindowInListOrderAndCompletesWhenAllAreFinished() throws {
@@ -86,12 +84,43 @@ struct SupervisorPolicyTests {
     }
 }
 
+/// The list comes a chunk at a time: the run is complete only once all of it has been planned.
+struct SupervisorPolicyPlanningTests {
+    @Test func theRunIsNotCompleteWhileTheListIsStillBeingPlanned() throws {
+        var policy = SupervisorPolicy(concurrency: 2, processes: 1, deadlineSeconds: 10)
+        policy.add(sharing: nil)
+        #expect(policy.assign(to: 1, now: 0) == [0])
+        #expect(policy.finishedGood(0, by: 1) == [0])
+        #expect(!policy.isComplete, "more of the list may come")
+        #expect(policy.hasWork, "a worker is kept for what comes")
+        policy.add(sharing: nil)
+        #expect(policy.assign(to: 1, now: 0) == [1])
+        #expect(policy.finishedGood(1, by: 1) == [1])
+        policy.planningDone = true
+        #expect(policy.isComplete)
+        #expect(!policy.hasWork)
+    }
+
+    @Test func aJobIsOpenUntilItIsRecorded() throws {
+        var policy = try SupervisorPolicyTests.policy(["a.example/x:1", "a.example/x:2"], concurrency: 1,
+                                                      retry: RetryPolicy(retries: 1, baseDelaySeconds: 2, retryTimeouts: false))
+        #expect(policy.isOpen(0) && policy.isOpen(1), "not handed out yet")
+        #expect(policy.assign(to: 1, now: 0) == [0])
+        #expect(policy.isOpen(0), "in flight")
+        _ = policy.finished(0, by: 1, verdict: .error(.network, "reset"), now: 0, unit: 0)
+        #expect(policy.isOpen(0), "waiting out its back-off")
+        #expect(policy.assign(to: 1, now: 5) == [0])
+        #expect(policy.finishedGood(0, by: 1) == [0])
+        #expect(!policy.isOpen(0), "recorded")
+        #expect(!policy.isOpen(7), "never planned")
+    }
+}
+
 /// Retries wait in the supervisor, holding no place in a window.
 struct SupervisorPolicyRetryTests {
     @Test func aTransientFailureWaitsItsBackOffWithoutHoldingASlotThenGoesOutFirst() throws {
-        var policy = SupervisorPolicy(jobs: try ["a.example/x:1", "a.example/x:2", "a.example/x:3"].enumerated().map {
-            try SupervisorPolicyTests.job($1, line: $0 + 1)
-        }, concurrency: 1, processes: 1, deadlineSeconds: 10, retry: RetryPolicy(retries: 1, baseDelaySeconds: 2, retryTimeouts: false))
+        var policy = try SupervisorPolicyTests.policy(["a.example/x:1", "a.example/x:2", "a.example/x:3"], concurrency: 1,
+                                                      retry: RetryPolicy(retries: 1, baseDelaySeconds: 2, retryTimeouts: false))
         #expect(policy.assign(to: 1, now: 0) == [0])
         #expect(policy.finished(0, by: 1, verdict: .error(.network, "dial tcp: i/o timeout"), now: 1, unit: 0.5) == .retry(at: 2))
         #expect(policy.assign(to: 1, now: 1) == [1], "the waiting image holds no slot")
@@ -107,8 +136,8 @@ struct SupervisorPolicyRetryTests {
     }
 
     @Test func aFinalFailureIsRecordedAtOnce() throws {
-        var policy = SupervisorPolicy(jobs: [try SupervisorPolicyTests.job("a.example/x:1", line: 1)], concurrency: 1, processes: 1,
-                                      deadlineSeconds: 10, retry: RetryPolicy(retries: 5, baseDelaySeconds: 2, retryTimeouts: false))
+        var policy = try SupervisorPolicyTests.policy(["a.example/x:1"], concurrency: 1,
+                                                      retry: RetryPolicy(retries: 5, baseDelaySeconds: 2, retryTimeouts: false))
         _ = policy.assign(to: 1, now: 0)
         #expect(policy.finished(0, by: 1, verdict: .error(.notFound, "manifest unknown"), now: 1, unit: 0.5) == .record([0]))
     }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// The list is read as the run goes: its start before the first image, the rest a chunk (4,096
+/// lines) at a time while images are verified, and each job's line again when it is handed out.
+@Suite(.serialized)
+struct LargeListTests {
+    /// Two images, then comments up to line 4,096 (the first chunk), then the lines that only the
+    /// planning during the run meets: a repeat of line 1, an invalid line, another spelling of
+    /// line 1's image, and a new image.
+    static let list = (["r.example.com/team/a", "r.example.com/team/b:v1"]
+        + (3...4096).map { "# filler \($0)" }
+        + ["r.example.com/team/a", "Bad/Line", "r.example.com/team/a:latest", "r.example.com/team/c:v1"])
+        .joined(separator: "\n") + "\n"
+
+    @Test(arguments: engines)
+    func linesPastTheFirstChunkAreCheckedLikeAnyOther(_ engine: String) throws {
+        let run = try VerifyRun.run(engine: engine, list: Self.list, arguments: ["-p", "1", "-c", "2"])
+        #expect(run.status == 1, "the invalid line is an error")
+        #expect(Set(run.good) == ["r.example.com/team/a", "r.example.com/team/b:v1", "r.example.com/team/a:latest", "r.example.com/team/c:v1"])
+        #expect(run.errors.map(\.reference) == ["Bad/Line"])
+        #expect(run.errors.first?.message == "line 4098: repository name must be lowercase: \"Bad/Line\"")
+        #expect(run.records.count == 5)
+        #expect(run.stderr.contains("line 4097 repeats line 1: r.example.com/team/a"), "\(run.stderr)")
+        #expect(run.stderr.contains("verify: 5 of 5 images verified"), "the total is exact once the list is planned: \(run.stderr)")
+    }
+
+    /// The lines are read again when handed out, so a list edited under a run stops it with a
+    /// clear message instead of verifying lines it did not plan; --resume continues.
+    @Test func aListChangedDuringTheRunStopsItAndResumeContinues() throws {
+        let scratch = VerifyRun.scratch()
+        let list = (1...4).map { "r.example.com/team/slow-\($0):v1" }.joined(separator: "\n") + "\n"
+        let run = try VerifyRun.run(engine: "posix", list: list, arguments: ["-p", "1", "-c", "1"], scratch: scratch,
+                                    environment: ["FAKE_DOCKER_SLOW": "0.5"]) { _ in
+            usleep(300_000)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/images.txt"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("r.example.com/team/added:v1\n".utf8))
+            try handle.close()
+        }
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("changed during the run, and verify reads it as the run goes; the results so far are kept: continue with --resume"),
+                "\(run.stderr)")
+        #expect(run.good.count < 4)
+        let resumed = try VerifyRun.run(engine: "posix", list: try String(contentsOfFile: scratch + "/images.txt", encoding: .utf8),
+                                        arguments: ["--resume"], scratch: scratch, environment: ["FAKE_DOCKER_SLOW": "0"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(Set(resumed.good) == Set((1...4).map { "r.example.com/team/slow-\($0):v1" } + ["r.example.com/team/added:v1"]))
+        #expect(resumed.good.count == 5, "each line once")
+    }
+}

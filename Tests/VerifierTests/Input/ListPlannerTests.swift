@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import Verifier
+
+/// Planning the list line by line: the same image shared while it is open, resumed lines skipped.
+struct ListPlannerTests {
+    @Test func aLineThatPullsTheSameImageAsAnOpenJobSharesIt() {
+        let list = PlannedList("alpine:3\nb.example/y:1\nlibrary/alpine:3\ndocker.io/library/alpine:3\n")
+        #expect(list.jobs.map(\.sharing) == [nil, nil, 0, 0])
+    }
+
+    @Test func onceTheFirstIsRecordedALaterLineIsVerifiedOnItsOwn() {
+        // Job 0 is recorded by the time line 2 is planned: its pull is over, so line 2 pulls again.
+        let list = PlannedList("alpine:3\nlibrary/alpine:3\ndocker.io/library/alpine:3\n", isOpen: { $0 != 0 })
+        #expect(list.jobs.map(\.sharing) == [nil, nil, 1], "line 3 shares line 2's verification, now the open one")
+    }
+
+    @Test func aRepeatOfAnotherSpellingIsStillADuplicate() {
+        let open = PlannedList("alpine:3\nlibrary/alpine:3\nlibrary/alpine:3\n")
+        #expect(open.duplicates == [ImageList.Duplicate(line: 3, text: "library/alpine:3", firstLine: 2)])
+        let closed = PlannedList("alpine:3\nlibrary/alpine:3\nalpine:3\n", isOpen: { _ in false })
+        #expect(closed.duplicates == [ImageList.Duplicate(line: 3, text: "alpine:3", firstLine: 1)],
+                "the first spelling, no longer the key's first job, is still known")
+        #expect(closed.jobs.count == 2)
+    }
+
+    @Test func theRegistryOptionDecidesWhatIsTheSameImage() throws {
+        let registry = try RegistryHost(parsing: "mirror.example:5000")
+        let list = PlannedList("a.example/team/app:1\nb.example/team/app:1\n", registry: registry)
+        #expect(list.jobs.map(\.sharing) == [nil, 0], "both pull mirror.example:5000/team/app:1")
+    }
+
+    static func history(_ records: [(String, ImageStatus)]) -> ResultHistory {
+        let history = ResultHistory()
+        for (text, status) in records { history.note(text, status) }
+        return history
+    }
+
+    @Test func aResumedRunSkipsLinesWithARecordAndCountsThemOnce() {
+        let history = Self.history([("a.example/x:1", .good), ("a.example/x:2", .error), ("gone.example/z:1", .good)])
+        let list = PlannedList("a.example/x:1\na.example/x:2\na.example/x:3\na.example/x:1\n", history: history)
+        #expect(list.earlier == [.good, .error])
+        #expect(list.jobs.map(\.text) == ["a.example/x:3"])
+        #expect(list.duplicates == [ImageList.Duplicate(line: 4, text: "a.example/x:1", firstLine: 1)])
+        #expect(list.planner.unmatchedRecords == 1, "gone.example/z:1 is no longer in the list")
+        #expect(list.planner.entries == 3)
+    }
+
+    @Test func retryFailedRunsTheFailedLinesAgainButAnInvalidLineStaysInvalid() {
+        let history = Self.history([("a.example/x:1", .good), ("a.example/x:2", .timeout), ("Bad/Line", .error)])
+        let list = PlannedList("a.example/x:1\na.example/x:2\nBad/Line\n", history: history, retryFailed: true)
+        #expect(list.earlier == [.good, .error])
+        #expect(list.jobs.map(\.text) == ["a.example/x:2"])
+        #expect(list.invalid.isEmpty)
+    }
+}
