@@ -216,7 +216,7 @@ def push_attestation(registry, name, subject):
 
 
 def push_image(registry, name, tag, platforms, layers_for, fmt="oci", labels=None, attestation=False):
-    """Pushes NAME:TAG: one manifest when `platforms` has one entry (and no attestation), else an
+    """Pushes NAME:TAG (by digest only when `tag` is None): one manifest when `platforms` has one entry (and no attestation), else an
     index of one child a platform. `layers_for(platform)` gives a platform's layers. Returns a
     Pushed whose children are (platform, Pushed) pairs."""
     platforms = [parse_platform(p) if isinstance(p, str) else p for p in platforms]
@@ -234,7 +234,7 @@ def push_image(registry, name, tag, platforms, layers_for, fmt="oci", labels=Non
     media_type = OCI_INDEX if fmt == "oci" else DOCKER_LIST
     index = {"schemaVersion": 2, "mediaType": media_type, "manifests": entries}
     body = json.dumps(index, indent=2).encode()
-    digest = registry.put_manifest(name, tag, body, media_type)
+    digest = registry.put_manifest(name, tag or sha256(body), body, media_type)
     return Pushed(digest, media_type, len(body), children=children)
 
 
