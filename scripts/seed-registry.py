@@ -19,6 +19,7 @@ import random
 import shutil
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("push_image", os.path.join(here, "push-image.py"))
 push = importlib.util.module_from_spec(spec)

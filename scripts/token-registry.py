@@ -360,11 +360,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward(self):
         headers = {}
-        for name in set(self.headers.keys()):
+        for name in self.headers.keys():
             lower = name.lower()
-            if lower in HOP_BY_HOP or lower in ("host", "authorization", "content-length"):
+            if lower in HOP_BY_HOP or lower in ("host", "authorization", "content-length") or lower in headers:
                 continue
-            headers[name] = ", ".join(self.headers.get_all(name))
+            headers[lower] = ", ".join(self.headers.get_all(name))
         for attempt in (1, 2):
             try:
                 connection = self.upstream()
