@@ -187,7 +187,8 @@ sed 's|https://mcr.microsoft.com/|http://foreign.example/|' "$dir/foreign.json" 
 curl -sS -X PUT -H 'Content-Type: application/vnd.docker.distribution.manifest.v2+json' --data-binary "@$dir/foreign-refused.json" \
   -D "$dir/put-refused.headers" -o "$dir/put-refused.body" "http://$registry/v2/$repo/manifests/v2"
 
-rm -f "$out"/*.headers "$out"/*.body
+# Everything captured before goes; schema1-* (from the distribution spec, see NOTES.md) stays.
+find "$out" -maxdepth 1 \( -name '*.headers' -o -name '*.body' \) ! -name 'schema1-*' -delete
 cp "$dir/put-refused.headers" "$out/manifest-put-refused.headers"
 cp "$dir/put-refused.body" "$out/manifest-put-refused.body"
 m() { echo "/v2/fixtures/$1/manifests/$2"; }
