@@ -39,23 +39,16 @@ trap 'exit 130' INT TERM
 
 rm -rf "$dir"
 mkdir -p "$dir"/{registry,oci} "$out"
-cat >"$dir/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/registry
-  delete:
-    enabled: true
-http:
-  addr: $registry
+{
+  "$here/registry-config.sh" "$dir/registry" "$registry"
+  cat <<'YAML'
 validation:
   manifests:
     urls:
       allow:
         - ^https://mcr\.microsoft\.com/
 YAML
+} >"$dir/registry.yml"
 docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 </dev/null &
 registry_pid=$!
 for ((i = 0; i < 200; i++)); do
