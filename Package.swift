@@ -16,12 +16,17 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "CVerifyLinux"
         ),
         .target(
             name: "Verifier",
-            dependencies: ["CLibUV", "CVerifyLinux"]
+            dependencies: ["CLibUV", "COpenSSL", "CVerifyLinux"]
         ),
         .executableTarget(
             name: "verify",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages verify builds, tests and demonstrates with. Idempotent.
 #   libuv1-dev       the event loop verify is built on
+#   libssl-dev       OpenSSL's libcrypto, for SHA-256 (the registry client's digests)
 #   docker-registry  a real registry to verify against
 #   docker.io        dockerd (only when no Docker engine is installed already)
 #   skopeo, umoci    build and push example images without an engine
@@ -11,7 +12,7 @@
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev pkg-config docker-registry skopeo umoci python3 curl tmux apache2-utils)
+packages=(libuv1-dev libssl-dev pkg-config docker-registry skopeo umoci python3 curl tmux apache2-utils)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi

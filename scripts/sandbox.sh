@@ -114,18 +114,7 @@ down() {
 }
 
 start_registry() {
-  cat >"$dir/registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/registry
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$registry_port
-YAML
+  "$here/registry-config.sh" "$dir/registry" "127.0.0.1:$registry_port" >"$dir/registry.yml"
   start registry docker-registry serve "$dir/registry.yml"
   wait_for 20 "the registry" curl -fsS "http://127.0.0.1:$registry_port/v2/"
   start hang-registry python3 "$here/hang-registry.py" "$hang_port"

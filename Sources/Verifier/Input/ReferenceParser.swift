@@ -153,9 +153,7 @@ enum ReferenceParser {
 
     /// `sha256:` and 64 lowercase hex digits.
     private static func isValidDigest(_ text: Substring) -> Bool {
-        guard text.hasPrefix("sha256:") else { return false }
-        let hex = text.utf8.dropFirst(7)
-        return hex.count == 64 && hex.allSatisfy(isLowerHex)
+        Digest.isValid(text)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -12,6 +12,12 @@ enum ErrorCategory: String, Codable, Sendable, CaseIterable {
     case serverError = "server-error"
     /// The manifest is there but one of its blobs is not.
     case blobUnknown = "blob-unknown"
+    /// What the registry served does not hash to the digest it was asked for or announced
+    /// (`Docker-Content-Digest`, a by-digest reference, an index entry, a blob's descriptor).
+    case digestMismatch = "digest-mismatch"
+    /// The registry serves the image in a form verify does not check: a schema 1 manifest
+    /// (deprecated, removed from Docker) or a manifest of an unknown media type.
+    case unsupported
     /// The Docker daemon is not reachable.
     case daemonUnavailable = "daemon-unavailable"
     /// The list line is not a valid image reference; docker was never run.
