@@ -259,6 +259,11 @@ struct AuthSession: Sendable {
             }
         }
 
+        if !retries.credentialsRefreshed, credentialsBeingLookedUpAgain(registry) {
+            // Another image's refusal already dropped them: wait for the new ones.
+            retries.credentialsRefreshed = true
+            return .retry
+        }
         if !retries.credentialsRefreshed, case .known(let credential?, _, true) = credentials[registry] {
             let sentIsCurrent: Bool
             switch known {
@@ -358,6 +363,14 @@ struct AuthSession: Sendable {
         credentials[registry] = nil
         forgetTokens(of: registry)
         return true
+    }
+
+    /// Whether the credentials for `registry` were dropped and are being looked up again.
+    private func credentialsBeingLookedUpAgain(_ registry: AuthRegistry) -> Bool {
+        switch credentials[registry] {
+        case nil, .walking, .asking: return true
+        case .known, .failed: return false
+        }
     }
 
     /// Whether `sent` is a token the cache still holds for `registry`.
