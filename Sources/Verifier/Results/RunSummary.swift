@@ -5,15 +5,15 @@ import Foundation
 public struct RunSummary: Sendable {
     /// Images to verify: list lines that are not blank, comments or duplicates. While the list is
     /// still being planned, the lines that are not blank or comments, less the duplicates found.
-    internal(set) var total: Int
+    var total: Int
     /// The list's repeated lines.
-    internal(set) var duplicates = Sample<ImageList.Duplicate>()
+    var duplicates = Sample<ImageList.Duplicate>()
     /// Lines that pull the same image as an earlier line: verified once, recorded for each.
-    internal(set) var sharedPulls = Sample<SharedPull>()
+    var sharedPulls = Sample<SharedPull>()
     /// Lines whose result comes from an earlier run into the same directory (`--resume`).
     private(set) var earlier = 0
     /// Records in the directory for lines that are no longer in the list; kept, not counted.
-    internal(set) var recordsForOtherLines = 0
+    var recordsForOtherLines = 0
     /// The messages of the invalid lines.
     private(set) var invalidLines = Sample<String>()
     /// Records written so far, by status.
@@ -51,15 +51,15 @@ public struct RunSummary: Sendable {
     /// Images that met a transient failure and were tried again (ids).
     var retried: Set<Int> = []
     /// Of those, the ones that ended good.
-    internal(set) var goodAfterRetry = 0
+    var goodAfterRetry = 0
     /// Whether starts are paused for want of disk space (`--min-free`).
-    internal(set) var pausedForDisk = false
+    var pausedForDisk = false
     /// Why the circuit breaker stopped the run, when it did.
-    internal(set) var tripReason: String?
+    var tripReason: String?
     /// The start rate now, when starts are limited (`--rate`, or after a `rate-limited` answer).
     var startRate: Double?
     /// Each cut of the start rate, in starts per second.
-    internal(set) var rateCuts: [Double] = []
+    var rateCuts: [Double] = []
 
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
