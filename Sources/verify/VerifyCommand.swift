@@ -41,6 +41,24 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The container client: a name on PATH, or a path.", valueName: "path"))
     var docker = RunConfiguration.standard.client
 
+    @Option(name: .long, help: "What checks each image: docker (pull, inspect and remove it through the daemon) or registry (the registry's HTTP API, no daemon).")
+    var client = RunConfiguration.standard.clientKind
+
+    @Option(name: .long, help: ArgumentHelp("How far --client registry looks: manifest, blobs (HEAD every config and layer) or content (download and hash every blob). (default: blobs)", valueName: "depth"))
+    var depth: String?
+
+    @Option(name: .long, help: ArgumentHelp("Check only this platform of a multi-platform image (--client registry).", valueName: "os/arch[/variant]"))
+    var platform: String?
+
+    @Flag(name: .long, help: "Allow plain HTTP and unverified certificates (--client registry).")
+    var insecure = false
+
+    @Option(name: .long, help: ArgumentHelp("Trust the certificate authorities in this PEM file instead of the system's (--client registry).", valueName: "file"))
+    var caCert: String?
+
+    @Option(name: .long, help: "Connections per registry per worker (--client registry).")
+    var maxConnections = RunConfiguration.standard.registryOptions.maxConnections
+
     @Flag(name: .long, help: "Leave pulled images on the daemon instead of removing them.")
     var keep = false
 
@@ -101,6 +119,8 @@ struct VerifyCommand: ParsableCommand {
         configuration.timeoutSeconds = timeout
         configuration.killGraceSeconds = killGrace
         configuration.client = docker
+        configuration.clientKind = client
+        try registryOptions(into: &configuration)
         configuration.keep = keep
         configuration.overwrite = overwrite
         configuration.resume = resume
@@ -122,6 +142,23 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         return configuration
+    }
+
+    /// The registry client's options; refused with the docker client, which they do not steer.
+    private func registryOptions(into configuration: inout RunConfiguration) throws(VerifyError) {
+        if client == .docker {
+            let given = [("--depth", depth != nil), ("--platform", platform != nil), ("--insecure", insecure), ("--ca-cert", caCert != nil),
+                         ("--max-connections", maxConnections != RunConfiguration.standard.registryOptions.maxConnections)]
+            if let flag = given.first(where: \.1)?.0 {
+                throw .invalidOption(flag: flag, reason: "steers --client registry; the docker client pulls as the daemon is configured")
+            }
+            return
+        }
+        if let depth { try configuration.registryOptions.setDepth(depth) }
+        if let platform { try configuration.registryOptions.setPlatform(platform) }
+        configuration.registryOptions.insecure = insecure
+        configuration.registryOptions.caCertificate = caCert
+        configuration.registryOptions.maxConnections = maxConnections
     }
 
     func run() throws {
@@ -147,3 +184,4 @@ extension FailureLimit: ExpressibleByArgument {
 }
 extension SpawnKind: ExpressibleByArgument {}
 extension ProgressMode: ExpressibleByArgument {}
+extension ClientKind: ExpressibleByArgument {}

@@ -13,7 +13,7 @@ import Foundation
 /// was stopped (SIGSTOP, a laptop's sleep) past the deadline, a client that had already exited, or
 /// a step started after the deadline passed unnoticed, is not a timeout; the time the worker slept
 /// past the deadline (at least the drain time) is given back to the image.
-final class ImageRun<Backend: EngineBackend> {
+final class ImageRun<Backend: EngineBackend>: ImageRunning {
     let id: Int
     private let backend: Backend
     private let configuration: WorkerConfiguration

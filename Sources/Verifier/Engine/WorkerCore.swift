@@ -9,16 +9,21 @@ final class WorkerCore<Backend: EngineBackend> {
     private let configuration: WorkerConfiguration
     private let backend: Backend
     private let send: (WorkerMessage) -> Void
-    private var runs: [Int: ImageRun<Backend>] = [:]
+    private var runs: [Int: any ImageRunning] = [:]
+    /// Makes the run of a registry check, when the client is the registry (`--client registry`).
+    private let registryRun: ((Int, ImageReference, WorkerEvents) -> any ImageRunning)?
     /// Each image's current client (its PID, which is also its process group).
     private var clients: [Int: Int32] = [:]
     private var orphans = OrphanLedger()
 
-    /// `send` delivers a message to the supervisor.
-    init(configuration: WorkerConfiguration, backend: Backend, send: @escaping (WorkerMessage) -> Void) {
+    /// `send` delivers a message to the supervisor; `registryRun`, when given, makes each image's
+    /// run instead of a client pipeline.
+    init(configuration: WorkerConfiguration, backend: Backend, send: @escaping (WorkerMessage) -> Void,
+         registryRun: ((Int, ImageReference, WorkerEvents) -> any ImageRunning)? = nil) {
         self.configuration = configuration
         self.backend = backend
         self.send = send
+        self.registryRun = registryRun
     }
 
     /// No image is in flight.
@@ -32,7 +37,8 @@ final class WorkerCore<Backend: EngineBackend> {
                 send(.finished(id: id, verdict: .error(.invalidReference, error.reason), startedAt: 0, finishedAt: 0))
                 return
             }
-            let run = ImageRun(id: id, reference: reference, backend: backend, configuration: configuration, events: events)
+            let run = registryRun?(id, reference, events)
+                ?? ImageRun(id: id, reference: reference, backend: backend, configuration: configuration, events: events)
             runs[id] = run
             run.start()
         }

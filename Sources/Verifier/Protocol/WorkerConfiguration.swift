@@ -9,6 +9,8 @@ struct WorkerConfiguration: Codable, Sendable {
     var index: Int
     /// The absolute path of the container client.
     var client: String
+    /// The registry client's options, when it checks the images instead of the container client.
+    var registry: RegistryOptions?
     /// Seconds an image may take, all steps together.
     var timeoutSeconds: Double
     /// Seconds between SIGTERM and SIGKILL for a client that timed out.
@@ -26,6 +28,7 @@ struct WorkerConfiguration: Codable, Sendable {
         spawn = run.spawn
         self.index = index
         self.client = client
+        registry = run.clientKind == .registry ? run.registryOptions : nil
         timeoutSeconds = run.timeoutSeconds
         killGraceSeconds = run.killGraceSeconds
         drainSeconds = run.drainSeconds

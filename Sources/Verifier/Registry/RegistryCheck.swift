@@ -74,6 +74,10 @@ struct RegistryCheck: Sendable {
     private var pending: [RegistryRequest.Kind: Purpose] = [:]
     private var plannedBlobs: Set<String> = []
     private var result = RegistryCheckResult()
+
+    /// What the check has counted so far (requests, bytes, blobs): the details of an image whose
+    /// check was cut short by a timeout or a failed request.
+    var progress: RegistryCheckResult { result }
     private var started = false
     private var done = false
 

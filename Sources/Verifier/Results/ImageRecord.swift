@@ -37,6 +37,9 @@ struct ImageRecord: Encodable, Sendable {
         case finishedAt = "finished_at"
         case sameAs = "same_as"
         case failedAttempts = "failed_attempts"
+        case platforms
+        case blobsChecked = "blobs_checked"
+        case bytesFetched = "bytes_fetched"
     }
 
     /// Combines a verdict with where and when it was reached.
@@ -76,5 +79,8 @@ struct ImageRecord: Encodable, Sendable {
         try container.encode(finishedAt, forKey: .finishedAt)
         try container.encode(sameAs, forKey: .sameAs)
         try container.encode(failedAttempts, forKey: .failedAttempts)
+        try container.encode(verdict.registry?.platforms, forKey: .platforms)
+        try container.encode(verdict.registry?.blobsChecked, forKey: .blobsChecked)
+        try container.encode(verdict.registry?.bytesFetched, forKey: .bytesFetched)
     }
 }

@@ -7,6 +7,10 @@ struct RunParameters: Codable, Sendable, Equatable {
     var client: String
     /// `--registry`, if given.
     var registry: String?
+    /// `--depth`, for the registry client.
+    var depth: String?
+    /// `--platform`, for the registry client, if given.
+    var platform: String?
 
     /// The file's name in the output directory.
     static let fileName = "run.json"
@@ -15,6 +19,10 @@ struct RunParameters: Codable, Sendable, Equatable {
     init(_ configuration: RunConfiguration, client: String) {
         self.client = client
         registry = configuration.registry?.description
+        if configuration.clientKind == .registry {
+            depth = configuration.registryOptions.depth.rawValue
+            platform = configuration.registryOptions.platform?.description
+        }
     }
 
     /// What differs from `earlier`, in words a person can act on; `nil` when nothing does.
@@ -23,6 +31,10 @@ struct RunParameters: Codable, Sendable, Equatable {
         if client != earlier.client { differences.append("the client was \(earlier.client), now \(client)") }
         if registry != earlier.registry {
             differences.append("--registry was \(earlier.registry ?? "not given"), now \(registry ?? "not given")")
+        }
+        if depth != earlier.depth { differences.append("--depth was \(earlier.depth ?? "not given"), now \(depth ?? "not given")") }
+        if platform != earlier.platform {
+            differences.append("--platform was \(earlier.platform ?? "not given"), now \(platform ?? "not given")")
         }
         return differences.isEmpty ? nil : differences.joined(separator: "; ")
     }

@@ -18,6 +18,8 @@ struct Verdict: Codable, Sendable, Equatable {
     var stderrTail: String?
     /// Set when the image is good but `docker rmi` failed: the image is still on the daemon.
     var cleanupWarning: String?
+    /// What the registry client checked; `nil` for the docker client.
+    var registry: RegistryDetails?
 
     /// How much of a failing client's stderr goes into a record.
     static let stderrTailLimit = 2048

@@ -22,8 +22,12 @@ public struct RunConfiguration: Sendable {
     public var drainSeconds: Double = 2
     /// Pull from this registry instead of the one each reference names.
     public var registry: RegistryHost?
-    /// The container client: a name looked up on PATH, or a path.
+    /// Which client checks each image (`--client`).
+    public var clientKind: ClientKind = .docker
+    /// The container client: a name looked up on PATH, or a path (`--docker`).
     public var client: String = "docker"
+    /// What the registry client checks, and how it connects.
+    public var registryOptions = RegistryOptions()
     /// Leave pulled images on the daemon.
     public var keep = false
     /// Replace results already in the output directory.
@@ -74,6 +78,7 @@ public struct RunConfiguration: Sendable {
         public static let retryDelaySeconds = 0.0...3600.0
         /// One start in 100 s to a million a second.
         public static let rate = 0.01...1_000_000.0
+        public static let maxConnections = 1...256
     }
 
     /// Checks every value against its ``Bounds``.
@@ -90,6 +95,16 @@ public struct RunConfiguration: Sendable {
         if let rate { try Self.check(rate, in: Bounds.rate, flag: "--rate", unit: " starts a second") }
         if overwrite && (resume || retryFailed) {
             throw .invalidOption(flag: "--overwrite", reason: "replaces the results that --resume and --retry-failed continue; give one or the other")
+        }
+        try Self.check(registryOptions.maxConnections, in: Bounds.maxConnections, flag: "--max-connections", unit: "")
+        if clientKind == .registry {
+            if engine == .dispatch {
+                throw .invalidOption(flag: "--engine", reason: "--client registry runs on the uv engine's loops only")
+            }
+            if minFree != nil || dataRoot != nil {
+                throw .invalidOption(flag: minFree != nil ? "--min-free" : "--data-root",
+                                     reason: "guards the disk a daemon pulls onto; --client registry stores nothing")
+            }
         }
     }
 

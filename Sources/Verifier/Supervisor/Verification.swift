@@ -16,7 +16,14 @@ public enum Verification {
         ProcessSetup.prepare()
         try configuration.validate()
         let list = try ListSource(path: configuration.listPath)
-        let client = try ClientLocator.locate(configuration.client)
+        let client: String
+        switch configuration.clientKind {
+        case .docker: client = try ClientLocator.locate(configuration.client)
+        case .registry:
+            client = "registry"
+            // A credentials file that cannot be used is one clear error now, not one per image.
+            _ = try CredentialFiles.forThisUser()
+        }
         try FileDescriptorLimit.ensure(FileDescriptorLimit.needed(processes: configuration.processes, concurrency: configuration.concurrency))
         let writer = try ResultWriter(directory: configuration.outputDirectory, mode: configuration.outputMode,
                                       parameters: RunParameters(configuration, client: client))
@@ -26,7 +33,7 @@ public enum Verification {
         if case .resume = configuration.outputMode { history = writer.history } else { history = nil }
         let supervisor = try Supervisor(configuration: configuration, client: client, list: list, history: history,
                                         writer: writer, summary: RunSummary(total: try list.countEntries()))
-        if try supervisor.planStart() {
+        if try supervisor.planStart(), configuration.clientKind == .docker {
             guard try supervisor.checkDaemon() else { return .interrupted(supervisor.summary) }
         }
         let outcome = supervisor.run()

@@ -26,6 +26,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case outputHoldsResults(path: String)
     /// The container daemon does not answer.
     case daemonUnavailable(String)
+    /// A registry credentials file (docker's config.json, podman's auth.json) cannot be used.
+    case credentials(String)
     /// Not enough file descriptors for the requested concurrency.
     case fileDescriptorLimit(needed: UInt64, hardLimit: UInt64)
     /// A program could not be started.
@@ -64,6 +66,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "another verify is writing results into \(EscapedText.make(path)); wait for it to finish, or choose another --output-dir"
         case .resumeMismatch(let path, let difference):
             return "cannot resume: \(path) says these results were made differently (\(difference)); run with the same options, or pass --overwrite"
+        case .credentials(let problem):
+            return problem
         case .daemonUnavailable(let message):
             return "the Docker daemon is not reachable, so no image can be verified: \(message)"
         case .fileDescriptorLimit(let needed, let hardLimit):

@@ -8,6 +8,8 @@ final class UVWorker {
     private let loop: UVLoop
     private let channel: MessageChannel<SupervisorMessage, WorkerMessage>
     private let core: WorkerCore<UVBackend>
+    /// The registry client's connections, with `--client registry`.
+    private let registry: RegistrySession?
     private var signals: [UVSignal] = []
 
     init(configuration: WorkerConfiguration) throws(VerifyError) {
@@ -16,10 +18,19 @@ final class UVWorker {
         try pipe.open(descriptor: WorkerProcess.channelDescriptor)
         let channel = MessageChannel<SupervisorMessage, WorkerMessage>(pipe: pipe)
         self.channel = channel
+        let loop = loop
+        let registry = try configuration.registry.map { options throws(VerifyError) in
+            try RegistrySession(loop: loop, options: options, credentials: try CredentialFiles.forThisUser())
+        }
+        self.registry = registry
         core = WorkerCore(configuration: configuration,
                           backend: UVBackend(loop: loop, client: configuration.client, drainSeconds: configuration.drainSeconds,
                                              spawn: configuration.spawn),
-                          send: { channel.send($0) })
+                          send: { channel.send($0) },
+                          registryRun: registry.map { session in { id, reference, events in
+                              RegistryImageRun(id: id, reference: reference, session: session, loop: loop,
+                                               timeoutSeconds: configuration.timeoutSeconds, events: events)
+                          } })
     }
 
     /// Runs until the supervisor closes the channel; returns the process exit status.
@@ -32,6 +43,7 @@ final class UVWorker {
         channel.start(onMessage: { [self] in core.handle($0) }, onEnd: { [self] in
             guard core.isIdle else { abandon() }
             core.endOrphans()
+            registry?.close()
             channel.close()
             signals.forEach { $0.close() }
         })

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
 /// The credentials files verify reads, in the order it consults them.
 ///
 /// Which files, and in what order:
@@ -64,5 +69,17 @@ struct CredentialFiles: Sendable {
     /// Every place the credentials for `registry` may be, best first.
     func candidates(for registry: AuthRegistry) -> [CredentialCandidate] {
         files.flatMap { $0.candidates(for: registry) }
+    }
+}
+
+extension CredentialFiles {
+    /// The credentials files of the user verify runs as: its environment, and its home directory
+    /// (`HOME`, else the password database's).
+    ///
+    /// - Throws: ``VerifyError/credentials(_:)`` for a file that is there but cannot be used.
+    static func forThisUser() throws(VerifyError) -> CredentialFiles {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? getpwuid(getuid()).flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+        do { return try load(environment: environment, home: home) } catch { throw .credentials(error.description) }
     }
 }

@@ -1,0 +1,16 @@
+import Foundation
+
+extension HTTPResponse {
+    /// Every value of the header `name` (any case), in the order received: a registry may send
+    /// several `WWW-Authenticate` headers.
+    func values(of name: String) -> [String] {
+        let wanted = name.lowercased()
+        return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+    }
+
+    /// The answer as ``RegistryCheck`` reads it; `content` is what streaming a blob computed.
+    func registryAnswer(content: RegistryAnswer.StreamedContent?) -> RegistryAnswer {
+        let byName = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        return RegistryAnswer(status: status, headers: byName, body: Array(body ?? Data()), content: content, receivedAt: Date())
+    }
+}

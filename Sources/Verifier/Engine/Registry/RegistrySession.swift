@@ -1,0 +1,181 @@
+import Foundation
+
+/// One worker's connection to the registries it checks: libcurl's multi handle on the worker's
+/// loop, the authentication of every request (``AuthSession``), the scheme each registry speaks,
+/// and the blobs already found good, by repository.
+///
+/// An image's request goes out with its `Authorization`; a ping, a token fetch or a credential
+/// lookup that the request needs first is made once for all the images that wait on it (they are
+/// parked under its ticket and asked again when it is answered). A 401 or 403 goes back to the
+/// ``AuthSession``, which says whether to try again with a new token or give up.
+///
+/// Loop-confined; ``close()`` must be called before the loop can end.
+final class RegistrySession {
+    /// Why a request got no answer the check can judge.
+    enum Failure: Error {
+        /// The network failed (curl's words), or the body broke a limit.
+        case transfer(HTTPTransferError)
+        /// The request could not be authenticated.
+        case auth(AuthFailure)
+    }
+
+    /// An image's share of the session: its 401 retries, and the transfers it has in flight.
+    final class Requester {
+        fileprivate var retries = AuthRetries()
+        fileprivate var transfers: [ObjectIdentifier: HTTPTransfer] = [:]
+        /// Once set, nothing more is started for the image and no completion reaches it.
+        fileprivate(set) var isClosed = false
+
+        /// Cancels what the image has in flight; no completion of it comes after this.
+        func close() {
+            isClosed = true
+            for transfer in transfers.values { transfer.cancel() }
+            transfers = [:]
+        }
+    }
+
+    let options: RegistryOptions
+    private let multi: CurlMulti
+    private var auth: AuthSession
+    /// Blobs found good in this run, by registry, repository and digest.
+    var knownBlobs = KnownGoodBlobs()
+    /// The images parked under each ticket, as what to do when it is answered.
+    private var parked: [AuthSession.Ticket: [() -> Void]] = [:]
+    /// `http` for the registries that answered only plain HTTP (`--insecure`).
+    private var plainHTTP: Set<String> = []
+
+    /// A session on `loop` with `options`, for credentials found in `credentials`.
+    init(loop: UVLoop, options: RegistryOptions, credentials: CredentialFiles) throws(VerifyError) {
+        self.options = options
+        var multiOptions = CurlMulti.Options()
+        multiOptions.maxConnectionsPerHost = options.maxConnections
+        multi = try CurlMulti(loop: loop, options: multiOptions)
+        auth = AuthSession(credentials: credentials)
+    }
+
+    /// Cancels every transfer and lets curl go.
+    func close() {
+        multi.close()
+        parked = [:]
+    }
+
+    /// Makes `request` for `target` on behalf of `requester`, authenticated; `completion` gets the
+    /// registry's answer (a 401 or 403 only once authentication has given up), or why there is none.
+    func send(_ request: RegistryRequest, for target: AuthTarget, by requester: Requester,
+              completion: @escaping (Result<RegistryAnswer, Failure>) -> Void) {
+        guard !requester.isClosed else { return }
+        switch auth.authorization(for: target, now: Date().timeIntervalSince1970) {
+        case .ready(let authorization):
+            transfer(request, to: target.registry, authorization: authorization, by: requester) { [self] result in
+                switch result {
+                case .failure(let error):
+                    completion(.failure(.transfer(error)))
+                case .success((let response, _)) where response.status == 401 || response.status == 403:
+                    let challenges = response.values(of: "www-authenticate")
+                    switch auth.rejected(target, status: response.status, wwwAuthenticate: challenges, sent: authorization,
+                                         retries: &requester.retries, now: Date().timeIntervalSince1970) {
+                    case .retry: send(request, for: target, by: requester, completion: completion)
+                    case .giveUp(let failure): completion(.failure(.auth(failure)))
+                    }
+                case .success((let response, let content)):
+                    completion(.success(response.registryAnswer(content: content)))
+                }
+            }
+        case .failed(let failure):
+            completion(.failure(.auth(failure)))
+        case let step:
+            guard let ticket = step.ticket else { return }
+            parked[ticket, default: []].append { [self] in send(request, for: target, by: requester, completion: completion) }
+            start(step, for: target.registry)
+        }
+    }
+
+    /// Starts what `step` asks for (a ping, a helper, a token), then wakes its ticket's images.
+    private func start(_ step: AuthSession.Step, for registry: AuthRegistry) {
+        let now = { Date().timeIntervalSince1970 }
+        switch step {
+        case .ping(let pinged):
+            ping(pinged, scheme: options.insecure && !plainHTTP.contains(pinged.apiHost) ? "https" : scheme(of: pinged))
+        case .fetchToken(let token):
+            var request = HTTPRequest(token.method == .post ? .post(token.body?.revealed ?? "") : .get, token.url, bodyLimit: 1 << 20)
+            request.headers = token.headers.map { ($0.name, $0.value.revealed) }
+            request.insecure = options.insecure
+            request.caCertificate = options.caCertificate
+            multi.start(request) { [self] result in
+                switch result {
+                case .success(let response): auth.tokenAnswered(token, status: response.status, body: Array(response.body ?? Data()), now: now())
+                case .failure(let error): auth.tokenFailed(token, reason: error.message, now: now())
+                }
+                wake(.token(token.key))
+            }
+        case .runHelper(let helper):
+            // Credential helpers are not run by this client yet: the lookup moves on as if the
+            // helper had no credentials for the registry.
+            auth.credentialsAnswered(helper, .couldNotRun(reason: "credential helpers are not supported by --client registry yet"), now: now())
+            wake(.credentials(helper.registry))
+        case .ready, .failed, .wait:
+            break
+        }
+    }
+
+    /// `GET /v2/` on `registry`; with `--insecure`, plain HTTP when HTTPS gets no answer.
+    private func ping(_ registry: AuthRegistry, scheme: String) {
+        var request = HTTPRequest(.get, "\(scheme)://\(registry.apiHost)/v2/", bodyLimit: 1 << 20)
+        request.insecure = options.insecure
+        request.caCertificate = options.caCertificate
+        multi.start(request) { [self] result in
+            let now = Date().timeIntervalSince1970
+            switch result {
+            case .success(let response):
+                auth.pingAnswered(registry, status: response.status, wwwAuthenticate: response.values(of: "www-authenticate"), now: now)
+            case .failure(let error) where scheme == "https" && options.insecure && error.isNetwork:
+                plainHTTP.insert(registry.apiHost)
+                return ping(registry, scheme: "http")
+            case .failure(let error):
+                auth.pingFailed(registry, reason: error.message, now: now)
+            }
+            wake(.ping(registry))
+        }
+    }
+
+    /// Asks again for every image parked under `ticket`.
+    private func wake(_ ticket: AuthSession.Ticket) {
+        for resume in parked.removeValue(forKey: ticket) ?? [] { resume() }
+    }
+
+    private func scheme(of registry: AuthRegistry) -> String {
+        plainHTTP.contains(registry.apiHost) ? "http" : "https"
+    }
+
+    /// Makes the HTTP request for `request`, with `authorization`; a blob's bytes are hashed as
+    /// they stream, never kept.
+    private func transfer(_ request: RegistryRequest, to registry: AuthRegistry, authorization: Secret?, by requester: Requester,
+                          completion: @escaping (Result<(HTTPResponse, RegistryAnswer.StreamedContent?), HTTPTransferError>) -> Void) {
+        var http = HTTPRequest(request.method == .head ? .head : .get, "\(scheme(of: registry))://\(registry.apiHost)\(request.path)",
+                               bodyLimit: request.bodyLimit ?? Int(clamping: (request.expectedSize ?? 0) + 1))
+        if let accept = request.accept { http.headers.append(("Accept", accept)) }
+        if let authorization { http.headers.append(("Authorization", authorization.revealed)) }
+        http.insecure = options.insecure
+        http.caCertificate = options.caCertificate
+        var hasher: SHA256Hasher?
+        if case .blobGet = request.kind {
+            let streaming = SHA256Hasher()
+            hasher = streaming
+            http.bodySink = { bytes in
+                streaming.update(bytes)
+                return true
+            }
+        }
+        var key: ObjectIdentifier?
+        let transfer = multi.start(http) { result in
+            if let key { requester.transfers[key] = nil }
+            guard !requester.isClosed else { return }
+            completion(result.map { response in
+                guard let hasher, response.status == 200 else { return (response, nil) }
+                return (response, RegistryAnswer.StreamedContent(digest: hasher.finalize(), byteCount: Int64(response.bytesReceived)))
+            })
+        }
+        key = ObjectIdentifier(transfer)
+        requester.transfers[key!] = transfer
+    }
+}

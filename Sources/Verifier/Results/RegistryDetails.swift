@@ -1,0 +1,21 @@
+/// What a registry check (`--client registry`) adds to an image's record; `null` in the records
+/// of the docker client.
+struct RegistryDetails: Codable, Sendable, Equatable {
+    /// Each platform manifest checked, `os/arch[/variant]` (or `null` for an image without an
+    /// index), with its digest.
+    var platforms: [RegistryCheckResult.PlatformDigest]
+    /// Distinct blobs of the image found good (those found good earlier in the run included).
+    var blobsChecked: Int
+    /// Body bytes received: manifests, error bodies and, at `--depth content`, blobs.
+    var bytesFetched: Int64
+    /// HTTP requests made for the image (authentication's own not counted).
+    var requests: Int
+
+    /// The details of `result`, as far as the check got.
+    init(_ result: RegistryCheckResult) {
+        platforms = result.platforms
+        blobsChecked = result.blobsChecked
+        bytesFetched = result.bytesFetched
+        requests = result.requests
+    }
+}
