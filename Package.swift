@@ -16,12 +16,17 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "CVerifyLinux"
         ),
         .target(
             name: "Verifier",
-            dependencies: ["CLibUV", "CVerifyLinux"]
+            dependencies: ["CLibUV", "CCurl", "CVerifyLinux"]
         ),
         .executableTarget(
             name: "verify",

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages verify builds, tests and demonstrates with. Idempotent.
-#   libuv1-dev       the event loop verify is built on
-#   docker-registry  a real registry to verify against
-#   docker.io        dockerd (only when no Docker engine is installed already)
-#   skopeo, umoci    build and push example images without an engine
-#   python3, curl    the hanging registry stand-in, and health checks
-#   tmux             a real terminal for the progress bar's tests
+#   libuv1-dev            the event loop verify is built on
+#   libcurl4-openssl-dev  HTTP(S) to the registry, driven by that loop
+#   docker-registry       a real registry to verify against
+#   docker.io             dockerd (only when no Docker engine is installed already)
+#   skopeo, umoci         build and push example images without an engine
+#   python3, curl         the hanging registry stand-in, and health checks
+#   tmux                  a real terminal for the progress bar's tests
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev pkg-config docker-registry skopeo umoci python3 curl tmux)
+packages=(libuv1-dev libcurl4-openssl-dev pkg-config docker-registry skopeo umoci python3 curl tmux)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi
