@@ -15,7 +15,7 @@ import CLibUV
 /// The pitfalls of that pattern, and what is done about them:
 /// - A poll that reports an error (libuv gives a negative status, EBADF for POLLERR, and no
 ///   events) is passed on as `CURL_CSELECT_ERR`, never dropped: curl would wait on that socket
-///   for ever (curl issue #14254).
+///   for ever (curl issue #14254). See ``socketReady(_:status:events:)``.
 /// - `CURL_POLL_REMOVE` does not mean the socket is closed (an idle connection stays open): the
 ///   poll is closed, the socket is not. Events for sockets that have no poll, and repeated
 ///   requests for the same events, are harmless.
@@ -155,6 +155,11 @@ final class CurlMulti {
         }
     }
 
+    /// The sockets watched now (for tests).
+    var watchedSockets: [Int32] {
+        Array(polls.keys)
+    }
+
     // MARK: Transfers
 
     private func add(_ transfer: HTTPTransfer) {
@@ -232,7 +237,7 @@ final class CurlMulti {
     /// `CURLMOPT_SOCKETFUNCTION`: watch `socket` for `what` (`CURL_POLL_IN`, `_OUT`, `_INOUT`),
     /// or stop watching it (`CURL_POLL_REMOVE`, which leaves the socket open). 0, or -1 when
     /// libuv refuses the socket.
-    private func watch(_ socket: curl_socket_t, _ what: Int32) -> Int32 {
+    func watch(_ socket: curl_socket_t, _ what: Int32) -> Int32 {
         if what == CURL_POLL_REMOVE {
             polls.removeValue(forKey: socket)?.close()
             return 0
@@ -258,16 +263,17 @@ final class CurlMulti {
         return 0
     }
 
-    /// A poll saw `events` on `socket`, or an error (negative `status`, which curl must hear of
-    /// as `CURL_CSELECT_ERR`, or it waits on the socket for ever).
-    private func socketReady(_ socket: curl_socket_t, status: Int32, events: Int32) {
+    /// A poll saw `events` on `socket`, or an error: a negative `status` (libuv's EBADF for
+    /// POLLERR) with no events, after which libuv has stopped the poll. curl must hear of that
+    /// error as `CURL_CSELECT_ERR`, or it waits on the socket for ever (curl issue #14254). The
+    /// events the poll waited for go with it, so that curl reads or writes and reports the
+    /// socket's own error ("Connection reset by peer"), not only "select/poll returned error".
+    func socketReady(_ socket: curl_socket_t, status: Int32, events: Int32) {
         var flags: Int32 = 0
-        if status < 0 {
-            flags = CURL_CSELECT_ERR
-        } else {
-            if events & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
-            if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
-        }
+        let seen = status < 0 ? polls[socket]?.events ?? 0 : events
+        if status < 0 { flags |= CURL_CSELECT_ERR }
+        if seen & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
+        if seen & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
         act(on: socket, flags)
     }
 

@@ -207,7 +207,7 @@ final class HTTPTransfer {
     /// new response (after a redirect or a `100 Continue`), whose headers replace those before.
     private func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         var line = Substring(String(decoding: bytes, as: UTF8.self))
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        while let last = line.last, last.isNewline { line.removeLast() } // "\r\n" is one Character
         if line.hasPrefix("HTTP/") {
             headers = []
         } else if let first = line.first, first == " " || first == "\t", let last = headers.indices.last {

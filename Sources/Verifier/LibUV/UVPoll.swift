@@ -12,6 +12,9 @@ import CLibUV
 final class UVPoll: UVHandle {
     /// The descriptor watched.
     let descriptor: Int32
+    /// What ``start(events:_:)`` asked for last (`UV_READABLE`, `UV_WRITABLE`); libuv's callback
+    /// does not repeat it when it reports an error.
+    private(set) var events: Int32 = 0
     private var onEvent: ((_ status: Int32, _ events: Int32) -> Void)?
 
     /// A poll on `descriptor`, not started yet.
@@ -33,6 +36,7 @@ final class UVPoll: UVHandle {
     /// `events` says nothing) and the events seen.
     func start(events: Int32, _ onEvent: @escaping (_ status: Int32, _ events: Int32) -> Void) {
         self.onEvent = onEvent
+        self.events = events
         uv_poll_start(typed(uv_poll_t.self), events) { poll, status, events in
             UVHandle.owner(of: poll, as: UVPoll.self).onEvent?(status, events)
         }
