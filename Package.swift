@@ -17,6 +17,11 @@ let package = Package(
             providers: [.apt(["libuv1-dev"])]
         ),
         .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
@@ -26,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "Verifier",
-            dependencies: ["CLibUV", "COpenSSL", "CVerifyLinux"]
+            dependencies: ["CLibUV", "CCurl", "COpenSSL", "CVerifyLinux"]
         ),
         .executableTarget(
             name: "verify",

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages verify builds, tests and demonstrates with. Idempotent.
-#   libuv1-dev       the event loop verify is built on
-#   libssl-dev       OpenSSL's libcrypto, for SHA-256 (the registry client's digests)
-#   docker-registry  a real registry to verify against
-#   docker.io        dockerd (only when no Docker engine is installed already)
-#   skopeo, umoci    build and push example images without an engine
-#   python3, curl    the hanging registry stand-in, the image pusher and the token front, and
-#                    health checks
-#   apache2-utils    htpasswd, for the sandbox's registry that wants Basic credentials
-#   tmux             a real terminal for the progress bar's tests
+#   libuv1-dev            the event loop verify is built on
+#   libcurl4-openssl-dev  HTTP(S) to the registry, driven by that loop
+#   libssl-dev            OpenSSL's libcrypto, for SHA-256 (the registry client's digests)
+#   docker-registry       a real registry to verify against
+#   docker.io             dockerd (only when no Docker engine is installed already)
+#   skopeo, umoci         build and push example images without an engine
+#   python3, curl         the hanging registry stand-in, the image pusher and the token front, and
+#                         health checks
+#   apache2-utils         htpasswd, for the sandbox's registry that wants Basic credentials
+#   tmux                  a real terminal for the progress bar's tests
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev libssl-dev pkg-config docker-registry skopeo umoci python3 curl tmux apache2-utils)
+packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 curl tmux apache2-utils)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi

@@ -18,6 +18,12 @@ final class UVTimer: UVHandle {
         }, milliseconds, repeatMilliseconds)
     }
 
+    /// Stops the timer if it runs; it can be scheduled again.
+    func stop() {
+        guard !isClosing else { return }
+        uv_timer_stop(typed(uv_timer_t.self))
+    }
+
     override func dropCallbacks() {
         action = nil
     }

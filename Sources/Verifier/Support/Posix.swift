@@ -146,6 +146,13 @@ enum Posix {
         return (ends[0], ends[1])
     }
 
+    // MARK: Sockets
+
+    /// A socket, always close-on-exec (libcurl's own sockets are not; see ``CurlMulti``).
+    static func socket(family: Int32, type: Int32, protocol: Int32) throws(SystemError) -> Int32 {
+        try call("socket") { Glibc.socket(family, type | Int32(SOCK_CLOEXEC.rawValue), `protocol`) }
+    }
+
     // MARK: Processes
 
     /// Sends `signal` to every process in the group `processGroup`; a group that is already gone is fine.

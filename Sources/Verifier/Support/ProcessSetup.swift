@@ -8,7 +8,7 @@ enum ProcessSetup {
     static func prepare() {
         unblockSignals()
         ignoreBrokenPipes()
-        markInheritedDescriptorsCloseOnExec()
+        markOpenDescriptorsCloseOnExec()
     }
 
     /// A write to a closed pipe becomes an EPIPE error instead of the end of the process, and so
@@ -32,7 +32,8 @@ enum ProcessSetup {
     /// Descriptors the parent left open (a CI runner's log pipe, say) would otherwise pass on to
     /// every client, and a hung client would then hold them open. libuv closes none of them in
     /// the child, so they are marked close-on-exec here, as everything verify opens itself is.
-    private static func markInheritedDescriptorsCloseOnExec() {
+    /// libcurl's socket pairs (``CurlMulti``) are marked the same way, as they appear.
+    static func markOpenDescriptorsCloseOnExec() {
         guard let directory = opendir("/proc/self/fd") else { return }
         defer { closedir(directory) }
         let own = dirfd(directory)
