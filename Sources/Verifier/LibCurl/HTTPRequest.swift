@@ -4,12 +4,14 @@
 /// There is deliberately no overall time limit (see ``CurlMulti``): the caller bounds the whole
 /// exchange with its own timer and ``HTTPTransfer/cancel()``.
 struct HTTPRequest {
-    /// The methods verify needs: it only reads from registries.
-    enum Method: Sendable {
+    /// The methods verify needs: it only reads from registries, and asks token services for tokens.
+    enum Method: Sendable, Equatable {
         /// `GET`: the body is wanted.
         case get
         /// `HEAD`: only the status and headers are wanted.
         case head
+        /// `POST` of a form (`application/x-www-form-urlencoded`): an OAuth2 token request.
+        case post(form: String)
     }
 
     /// `GET` or `HEAD`.

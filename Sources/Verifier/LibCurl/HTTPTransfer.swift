@@ -83,6 +83,9 @@ final class HTTPTransfer {
         switch request.method {
         case .get: try check(verify_curl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1), "HTTPGET")
         case .head: try check(verify_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1), "NOBODY")
+        case .post(let form):
+            // curl copies the form; it sends it with Content-Type application/x-www-form-urlencoded.
+            try check(verify_curl_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, form), "COPYPOSTFIELDS")
         }
         if let headerList { try check(verify_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER") }
         try check(verify_curl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { bytes, size, count, this in

@@ -22,6 +22,9 @@ public struct RunSummary: Sendable {
     private(set) var categoryCounts: [ErrorCategory: Int] = [:]
     /// Good images whose `docker rmi` failed.
     private(set) var cleanupWarnings = 0
+    /// The registry client's HTTP requests and the body bytes they fetched (same_as records not counted twice).
+    private(set) var registryRequests = 0
+    private(set) var bytesFetched: Int64 = 0
     /// The slowest images so far, slowest first.
     private(set) var slowest: [(reference: String, durationMs: Int64)] = []
     /// Images started but not recorded when the run stopped: in flight, or finished when the disk
@@ -78,6 +81,10 @@ public struct RunSummary: Sendable {
         statusCounts[record.verdict.status, default: 0] += 1
         if let category = record.verdict.category { categoryCounts[category, default: 0] += 1 }
         if record.verdict.cleanupWarning != nil { cleanupWarnings += 1 }
+        if let registry = record.verdict.registry, record.sameAs == nil {
+            registryRequests += registry.requests
+            bytesFetched += registry.bytesFetched
+        }
         if record.verdict.category == .invalidReference, let message = record.verdict.message { invalidLines.append(message) }
         if record.worker != nil {
             slowest.append((record.reference, record.durationMs))
@@ -96,6 +103,9 @@ public struct RunSummary: Sendable {
             categoryCounts[category].map { "\(category.rawValue) \($0)" }
         }
         if !categories.isEmpty { lines.append("  by category: " + categories.joined(separator: ", ")) }
+        if registryRequests > 0 {
+            lines.append("  registry: \(registryRequests) requests, \(ByteSize(bytes: UInt64(max(0, bytesFetched)))) fetched")
+        }
         if cleanupWarnings > 0 {
             lines.append("  cleanup warnings: \(cleanupWarnings) good images could not be removed (cleanup_warning in results.jsonl)")
         }

@@ -97,7 +97,7 @@ final class RegistrySession {
         case .ping(let pinged):
             ping(pinged, scheme: options.insecure && !plainHTTP.contains(pinged.apiHost) ? "https" : scheme(of: pinged))
         case .fetchToken(let token):
-            var request = HTTPRequest(token.method == .post ? .post(token.body?.revealed ?? "") : .get, token.url, bodyLimit: 1 << 20)
+            var request = HTTPRequest(token.method == .post ? .post(form: token.body?.revealed ?? "") : .get, token.url, bodyLimit: 1 << 20)
             request.headers = token.headers.map { ($0.name, $0.value.revealed) }
             request.insecure = options.insecure
             request.caCertificate = options.caCertificate
