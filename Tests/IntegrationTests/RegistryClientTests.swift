@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+/// `--client registry` against the sandbox's real registries (scripts/sandbox.sh): the plain
+/// registry with its planted defects at every depth, the htpasswd registry (Basic), and the Bearer
+/// token front, with credentials from a docker config.json, and never a secret in any output.
+@Suite(.serialized, .enabled(if: Sandbox.environment != nil, "needs scripts/sandbox.sh up (scripts/test.sh runs it)"))
+struct RegistryClientTests {
+    /// One line of registry-expectations.tsv: an image and what each depth finds.
+    struct Expectation {
+        let reference: String
+        let digest: String?
+        let byDepth: [String: String]
+        /// What a linux/amd64 `docker pull` gives.
+        let docker: String
+        let isPrivate: Bool
+    }
+
+    static func expectations(_ env: [String: String]) throws -> [Expectation] {
+        let text = try String(contentsOfFile: try #require(env["REGISTRY_EXPECTED"]), encoding: .utf8)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let fields = line.split(separator: "\t").map(String.init)
+            return Expectation(reference: fields[0], digest: fields[1] == "-" ? nil : fields[1],
+                               byDepth: ["manifest": fields[2], "blobs": fields[3], "content": fields[4]], docker: fields[5], isPrivate: fields[6] == "private")
+        }
+    }
+
+    /// Runs verify with the registry client on every expected image behind `registry`.
+    static func run(_ env: [String: String], registry: String, arguments: [String], environment: [String: String] = [:]) throws
+        -> (status: Int32, stderr: String, records: [String: [String: Any]], scratch: String) {
+        let scratch = VerifyRun.scratch()
+        let list = try expectations(env).map { "\(registry)/\($0.reference)" }.joined(separator: "\n") + "\n"
+        try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--retries", "0", "--progress", "none", "-p", "2", "-c", "8"] + arguments,
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker"].merging(environment) { $1 })
+        var records: [String: [String: Any]] = [:]
+        let lines = ((try? String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+        for line in lines {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            records[try #require(record["reference"] as? String)] = record
+        }
+        return (result.status, result.stderr, records, scratch)
+    }
+
+    /// What a record says: `good`, or its category.
+    static func outcome(_ record: [String: Any]?) -> String {
+        guard let record else { return "no record" }
+        return record["status"] as? String == "good" ? "good" : (record["category"] as? String ?? "?")
+    }
+
+    @Test(arguments: ["manifest", "blobs", "content"])
+    func everyPlantedDefectIsFoundAtTheDepthsThatCanSeeIt(_ depth: String) throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["REGISTRY"])
+        let run = try Self.run(env, registry: registry, arguments: ["--depth", depth])
+        #expect(run.status == 1, "\(run.stderr)")
+        for expected in try Self.expectations(env) {
+            let record = run.records["\(registry)/\(expected.reference)"]
+            #expect(Self.outcome(record) == expected.byDepth[depth], "\(expected.reference) at --depth \(depth): \(record?["message"] ?? "")")
+            if let digest = expected.digest, Self.outcome(record) == "good" {
+                #expect(record?["digest"] as? String == digest, "\(expected.reference): the index's digest, as docker's RepoDigests shows it")
+            }
+        }
+        let good = try #require(run.records["\(registry)/multi/app:v2"])
+        let platforms = try #require(good["platforms"] as? [[String: Any]])
+        #expect(platforms.compactMap { $0["platform"] as? String } == ["linux/amd64", "linux/arm64/v8"],
+                "both platforms checked, the attestation entry left out")
+        if depth != "manifest" { #expect((good["blobs_checked"] as? Int ?? 0) >= 4) }
+        #expect(run.stderr.contains("registry: "), "the summary counts requests and bytes")
+    }
+
+    @Test func aPlatformFilterChecksOnlyThatPlatform() throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["REGISTRY"])
+        let run = try Self.run(env, registry: registry, arguments: ["--platform", "linux/amd64"])
+        #expect(Self.outcome(run.records["\(registry)/defects/deleted-child-layer:v1"]) == "good", "only arm64 lost a layer")
+        #expect(Self.outcome(run.records["\(registry)/defects/deleted-child:v1"]) == "good", "only arm64's manifest is gone")
+        #expect(Self.outcome(run.records["\(registry)/defects/deleted-child-amd64:v1"]) == "not-found")
+    }
+
+    static func writeConfig(_ scratch: String, _ auths: [String: (String, String)]) throws {
+        try FileManager.default.createDirectory(atPath: scratch + "/docker", withIntermediateDirectories: true)
+        let entries = auths.mapValues { ["auth": Data("\($0.0):\($0.1)".utf8).base64EncodedString()] }
+        try JSONSerialization.data(withJSONObject: ["auths": entries]).write(to: URL(fileURLWithPath: scratch + "/docker/config.json"))
+    }
+
+    /// Basic (htpasswd) and Bearer (the token front) with credentials from config.json, and
+    /// anonymously; no password or token is ever written anywhere.
+    @Test(arguments: ["BASIC", "TOKEN"])
+    func credentialsFromDockersConfigOpenBasicAndBearerRegistries(_ kind: String) throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["\(kind)_REGISTRY"])
+        let user = try #require(env["\(kind)_USER"])
+        let password = try #require(env["\(kind)_PASSWORD"])
+        let scratch = VerifyRun.scratch()
+        try Self.writeConfig(scratch, [registry: (user, password)])
+        let run = try Self.run(env, registry: registry, arguments: [], environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        for expected in try Self.expectations(env) {
+            let record = run.records["\(registry)/\(expected.reference)"]
+            #expect(Self.outcome(record) == expected.byDepth["blobs"], "\(expected.reference) behind \(kind): \(record?["message"] ?? "")")
+        }
+        let anonymous = try Self.run(env, registry: registry, arguments: [])
+        for expected in try Self.expectations(env) where kind == "BASIC" || expected.isPrivate {
+            let record = anonymous.records["\(registry)/\(expected.reference)"]
+            #expect(Self.outcome(record) == "unauthorized", "\(expected.reference) anonymously behind \(kind)")
+        }
+        for output in [run.scratch, anonymous.scratch] {
+            for name in ["results.jsonl", "error_image.txt", "good_image.txt", "timeout_image.txt", "run.json"] {
+                let text = (try? String(contentsOfFile: output + "/out/" + name, encoding: .utf8)) ?? ""
+                #expect(!text.contains(password), "\(name) holds the password")
+                #expect(!text.contains(Data("\(user):\(password)".utf8).base64EncodedString()), "\(name) holds the Basic credentials")
+            }
+        }
+        #expect(!run.stderr.contains(password) && !anonymous.stderr.contains(password))
+    }
+
+    /// Tokens that expire during the run are fetched again, and no image fails for it.
+    @Test func expiringTokensAreRenewedMidRun() throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["TOKEN_REGISTRY"])
+        let config = try #require(env["TOKEN_CONFIG"])
+        _ = try execute("/usr/bin/curl", ["-fsS", "-X", "POST", "\(config)?expires_in=1"])
+        defer { _ = try? execute("/usr/bin/curl", ["-fsS", "-X", "POST", "\(config)?expires_in=\(env["TOKEN_LIFETIME"] ?? "30")"]) }
+        let scratch = VerifyRun.scratch()
+        try Self.writeConfig(scratch, [registry: (try #require(env["TOKEN_USER"]), try #require(env["TOKEN_PASSWORD"]))])
+        let before = try Self.stats(env)
+        let run = try Self.run(env, registry: registry, arguments: ["--depth", "content", "-p", "1", "-c", "1"],
+                               environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        let after = try Self.stats(env)
+        for expected in try Self.expectations(env) {
+            #expect(Self.outcome(run.records["\(registry)/\(expected.reference)"]) == expected.byDepth["content"], "\(expected.reference)")
+        }
+        let repositories = Set(try Self.expectations(env).map { $0.reference.split(whereSeparator: { $0 == ":" || $0 == "@" })[0] })
+        #expect(after - before > repositories.count,
+                "more tokens than scopes (\(repositories.count)): the short-lived ones were renewed (\(after - before))")
+    }
+
+    /// How many tokens the token front has issued.
+    static func stats(_ env: [String: String]) throws -> Int {
+        let file = VerifyRun.scratch() + "/stats.json"
+        _ = try execute("/usr/bin/curl", ["-fsS", "-o", file, try #require(env["TOKEN_STATS"])])
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let stats = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return try #require(stats["tokens_issued"] as? Int)
+    }
+
+    /// The registry client and `docker pull` agree on the digest of every image both call good.
+    @Test func theRegistryClientRecordsTheDigestDockerReports() throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["REGISTRY"])
+        let viaRegistry = try Self.run(env, registry: registry, arguments: [])
+        let scratch = VerifyRun.scratch()
+        let good = try Self.expectations(env).filter { $0.byDepth["blobs"] == "good" && $0.docker == "good" && !$0.reference.contains("@") }
+        try (good.map { "\(registry)/\($0.reference)" }.joined(separator: "\n") + "\n").write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let docker = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--progress", "none", "-p", "1", "-c", "2"],
+                                 environment: EndToEndTests.dockerHost(env))
+        #expect(docker.status == 0, "\(docker.stderr)")
+        let records = ((try? String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(records.count == good.count)
+        for line in records {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let reference = try #require(record["reference"] as? String)
+            #expect(record["digest"] as? String == viaRegistry.records[reference]?["digest"] as? String, "\(reference)")
+        }
+    }
+}
