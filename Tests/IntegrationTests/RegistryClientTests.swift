@@ -145,6 +145,24 @@ struct RegistryClientTests {
         return try #require(stats["tokens_issued"] as? Int)
     }
 
+    /// A registry that answers the ping and then never answers: each image is a timeout at its
+    /// own time, naming the request it waited for, and the run ends.
+    @Test func aRegistryThatHangsGivesTimeouts() throws {
+        let env = try #require(Sandbox.environment)
+        let hang = try #require(env["HANG_REGISTRY"])
+        let scratch = VerifyRun.scratch()
+        try "\(hang)/team1/app1:v1\n\(hang)/team1/app2:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let started = Date()
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "-t", "2", "--retries", "0", "--progress", "none"])
+        #expect(result.status == 1)
+        #expect(Date().timeIntervalSince(started) < 30)
+        let timeouts = try String(contentsOfFile: scratch + "/out/timeout_image.txt", encoding: .utf8)
+        #expect(timeouts == "\(hang)/team1/app1:v1\n\(hang)/team1/app2:v1\n" || timeouts == "\(hang)/team1/app2:v1\n\(hang)/team1/app1:v1\n")
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(records.contains("no result within 2 s; waiting for GET /v2/team1/app1/manifests/v1"))
+    }
+
     /// The registry client and `docker pull` agree on the digest of every image both call good.
     @Test func theRegistryClientRecordsTheDigestDockerReports() throws {
         let env = try #require(Sandbox.environment)

@@ -20,6 +20,9 @@ struct Verdict: Codable, Sendable, Equatable {
     var cleanupWarning: String?
     /// What the registry client checked; `nil` for the docker client.
     var registry: RegistryDetails?
+    /// The wait the registry asked for (`Retry-After`) with the 429 or 503 that ended the attempt,
+    /// when the client can tell: the retry waits that long instead of its own back-off.
+    var retryAfterSeconds: Double?
 
     /// How much of a failing client's stderr goes into a record.
     static let stderrTailLimit = 2048

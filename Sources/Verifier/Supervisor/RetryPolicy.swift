@@ -25,8 +25,15 @@ struct RetryPolicy: Sendable {
         return verdict.category.map(Self.transient.contains) ?? false
     }
 
-    /// Seconds to wait before attempt `attempt + 1`: a uniform draw (`unit`, in 0..<1) below
-    /// min(60 s, base × 2^(attempt-1)).
+    /// Seconds to wait before attempt `attempt + 1` after `verdict`: the `Retry-After` the registry
+    /// sent, when the client could tell (at most 60 s); else a uniform draw (`unit`, in 0..<1)
+    /// below min(60 s, base × 2^(attempt-1)).
+    func delay(after verdict: Verdict, attempt: Int, unit: Double) -> Double {
+        if let asked = verdict.retryAfterSeconds { return min(max(asked, 0), Self.maximumDelaySeconds) }
+        return delay(afterAttempt: attempt, unit: unit)
+    }
+
+    /// The back-off alone: a uniform draw (`unit`, in 0..<1) below min(60 s, base × 2^(attempt-1)).
     func delay(afterAttempt attempt: Int, unit: Double) -> Double {
         let ceiling = min(Self.maximumDelaySeconds, baseDelaySeconds * Double(1 << min(max(attempt - 1, 0), 30)))
         return ceiling * unit

@@ -158,7 +158,7 @@ struct SupervisorPolicy {
         if retry.retries(verdict, afterAttempt: attempts(of: id)) {
             failures[id, default: []].append("\((verdict.category ?? .timeout).rawValue): \(verdict.message ?? "")")
             if failures[id]!.count > 3 { failures[id]!.removeFirst() }
-            let at = now + retry.delay(afterAttempt: attempts(of: id), unit: unit)
+            let at = now + retry.delay(after: verdict, attempt: attempts(of: id), unit: unit)
             waiting.insert((at, id), at: waiting.firstIndex { $0.at > at } ?? waiting.endIndex)
             return .retry(at: at)
         }

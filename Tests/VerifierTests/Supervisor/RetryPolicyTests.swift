@@ -33,6 +33,15 @@ struct RetryPolicyTests {
         #expect(policy.delay(afterAttempt: 1_000, unit: 1) == 60, "no overflow")
         #expect(policy.delay(afterAttempt: 3, unit: 0) == 0)
     }
+
+    @Test func aRetryAfterTheRegistrySentTakesPrecedenceUpToAMinute() {
+        var limited = Verdict.error(.rateLimited, "HTTP 429")
+        limited.retryAfterSeconds = 37
+        #expect(policy.delay(after: limited, attempt: 1, unit: 0.1) == 37)
+        limited.retryAfterSeconds = 3600
+        #expect(policy.delay(after: limited, attempt: 1, unit: 0.1) == 60)
+        #expect(policy.delay(after: .error(.rateLimited, "no header"), attempt: 2, unit: 0.5) == 2, "the back-off otherwise")
+    }
 }
 
 /// The start rate across all workers.

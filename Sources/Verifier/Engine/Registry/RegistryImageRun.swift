@@ -52,7 +52,9 @@ final class RegistryImageRun: ImageRunning {
         case .wait:
             break
         case .finished(let result):
-            finish(result.verdict, details: RegistryDetails(result))
+            var verdict = result.verdict
+            verdict.retryAfterSeconds = result.retryAfterSeconds
+            finish(verdict, details: RegistryDetails(result))
         }
     }
 
