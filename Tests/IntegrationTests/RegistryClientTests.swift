@@ -115,6 +115,31 @@ struct RegistryClientTests {
         #expect(!run.stderr.contains(password) && !anonymous.stderr.contains(password))
     }
 
+    /// Credentials from a credential helper (credHelpers), run without a shell with the registry's
+    /// address on its standard input; a helper without credentials leaves the image anonymous.
+    @Test func aCredentialHelperIsRunForItsRegistry() throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["TOKEN_REGISTRY"])
+        let secret = try #require(env["TOKEN_PASSWORD"])
+        let scratch = VerifyRun.scratch()
+        try FileManager.default.createDirectory(atPath: scratch + "/docker", withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: ["credHelpers": [registry: "sandbox"]])
+            .write(to: URL(fileURLWithPath: scratch + "/docker/config.json"))
+        let path = VerifyRun.fixtures.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Self.run(env, registry: registry, arguments: ["--depth", "manifest"],
+                               environment: ["DOCKER_CONFIG": scratch + "/docker", "PATH": path, "FAKE_HELPER_LOG": scratch + "/helper.log",
+                                             "FAKE_HELPER_HOST": registry, "FAKE_HELPER_USER": try #require(env["TOKEN_USER"]),
+                                             "FAKE_HELPER_SECRET": secret])
+        for expected in try Self.expectations(env) {
+            #expect(Self.outcome(run.records["\(registry)/\(expected.reference)"]) == expected.byDepth["manifest"], "\(expected.reference)")
+        }
+        let asked = try String(contentsOfFile: scratch + "/helper.log", encoding: .utf8).split(separator: "\n")
+        #expect(!asked.isEmpty && asked.allSatisfy { $0 == registry }, "the address on stdin, once per worker: \(asked)")
+        #expect(asked.count <= 2)
+        let records = try String(contentsOfFile: run.scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(!records.contains(secret) && !run.stderr.contains(secret))
+    }
+
     /// Tokens that expire during the run are fetched again, and no image fails for it.
     @Test func expiringTokensAreRenewedMidRun() throws {
         let env = try #require(Sandbox.environment)

@@ -35,7 +35,10 @@ final class RegistrySession {
     }
 
     let options: RegistryOptions
+    private let loop: UVLoop
     private let multi: CurlMulti
+    /// The credential helpers run so far (one per registry, and again after a mid-run 401).
+    private var helpers: [CredentialHelperRun] = []
     private var auth: AuthSession
     /// Blobs found good in this run, by registry, repository and digest.
     var knownBlobs = KnownGoodBlobs()
@@ -47,6 +50,7 @@ final class RegistrySession {
     /// A session on `loop` with `options`, for credentials found in `credentials`.
     init(loop: UVLoop, options: RegistryOptions, credentials: CredentialFiles) throws(VerifyError) {
         self.options = options
+        self.loop = loop
         var multiOptions = CurlMulti.Options()
         multiOptions.maxConnectionsPerHost = options.maxConnections
         multi = try CurlMulti(loop: loop, options: multiOptions)
@@ -109,10 +113,10 @@ final class RegistrySession {
                 wake(.token(token.key))
             }
         case .runHelper(let helper):
-            // Credential helpers are not run by this client yet: the lookup moves on as if the
-            // helper had no credentials for the registry.
-            auth.credentialsAnswered(helper, .couldNotRun(reason: "credential helpers are not supported by --client registry yet"), now: now())
-            wake(.credentials(helper.registry))
+            helpers.append(CredentialHelperRun(helper, loop: loop) { [self] outcome in
+                auth.credentialsAnswered(helper, outcome, now: now())
+                wake(.credentials(helper.registry))
+            })
         case .ready, .failed, .wait:
             break
         }

@@ -28,9 +28,10 @@ final class ChildCommand {
     private var drainTimer: UVTimer?
     private var completion: ((CommandOutcome) -> Void)?
 
-    /// Starts `executable` with `arguments` (without the program name).
+    /// Starts `executable` with `arguments` (without the program name). `input`, when given (with
+    /// `uv_spawn` only), is the descriptor the child reads as its standard input; else /dev/null.
     init(loop: UVLoop, executable: String, arguments: [String], drainMilliseconds: UInt64, spawn: SpawnMethod,
-         completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
+         input: Int32? = nil, completion: @escaping (CommandOutcome) -> Void) throws(VerifyError) {
         self.loop = loop
         self.drainMilliseconds = drainMilliseconds
         self.completion = completion
@@ -42,7 +43,7 @@ final class ChildCommand {
             do {
                 process = try UVProcess(
                     loop: loop, executable: executable, arguments: [executable] + arguments,
-                    stdio: [.ignore, .pipe(output, childReads: false, childWrites: true),
+                    stdio: [input.map { .inherit($0) } ?? .ignore, .pipe(output, childReads: false, childWrites: true),
                             .pipe(errors, childReads: false, childWrites: true)],
                     detached: true, onExit: { exited?($0) })
             } catch {
