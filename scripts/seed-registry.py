@@ -41,7 +41,7 @@ HEADER = """\
 #              image's layers (defects/unlinked-layer:v1 pulls fine where shared/one:v1 is on
 #              the daemon: docker then never asks for the shared layer). docker says
 #              "filesystem layer verification failed for digest" and "image config verification
-#              failed for digest" for digest-mismatch, which today's classifier files as other
+#              failed for digest" for digest-mismatch, which verify classifies as digest-mismatch
 #   access     public, or private: behind TOKEN_REGISTRY only with TOKEN_USER's credentials
 #              (anonymously: unauthorized at every depth)
 #   kind       what the image is for

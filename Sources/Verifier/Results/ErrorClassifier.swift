@@ -15,6 +15,9 @@ enum ErrorClassifier {
         (.serverError, ["unexpected http status: 5", "invalid status code from registry 5"]),
         (.unauthorized, ["unauthorized", "denied", "authentication required", "no basic auth credentials"]),
         (.blobUnknown, ["unknown blob", "blob unknown"]),
+        // docker 20.10: "filesystem layer verification failed for digest sha256:…" and "image
+        // config verification failed for digest sha256:…": the bytes do not hash to the digest.
+        (.digestMismatch, ["verification failed for digest"]),
         (.notFound, ["manifest unknown", "not found", "name unknown", "no such image"]),
         (.network, [
             "connection refused", "connection reset", "dial tcp", "unexpected eof", ": eof", "i/o timeout", "no such host",

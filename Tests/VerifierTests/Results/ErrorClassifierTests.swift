@@ -45,6 +45,8 @@ struct ErrorClassifierTests {
         ("docker__invalid_ref.txt", .invalidReference),
         ("docker20__invalid_ref.txt", .invalidReference),
         ("docker_rmi__not_present.txt", .notFound),
+        ("docker20__corrupt_layer.txt", .digestMismatch),
+        ("docker20__corrupt_config.txt", .digestMismatch),
     ]
 
     /// The captures of registries answering 429 and 5xx (scripts/capture-status-samples.sh,
