@@ -299,7 +299,7 @@ final class CurlMulti {
 
     /// `CURLOPT_CLOSESOCKETFUNCTION`: closes the poll on `socket` while its number is still this
     /// socket's, then the socket.
-    private func closeSocket(_ socket: curl_socket_t) -> Int32 {
+    func closeSocket(_ socket: curl_socket_t) -> Int32 {
         polls.removeValue(forKey: socket)?.close()
         return Glibc.close(socket)
     }

@@ -48,10 +48,7 @@ struct CurlMultiTests {
         #expect(curl.run())
         #expect(outcomes.count == 2)
         for (path, outcome) in outcomes {
-            guard case .failure(let error) = outcome else {
-                Issue.record("\(path) succeeded")
-                continue
-            }
+            let error = try #require(outcome.failure, "\(path) succeeded")
             #expect(error.kind == .bodyTooLarge(limit: 1000), "\(path)")
             #expect(error.message == "body larger than 1000 bytes")
             #expect(!error.isNetwork)
@@ -61,13 +58,8 @@ struct CurlMultiTests {
     @Test func aConnectionResetMidBodyIsANetworkError() throws {
         let server = try HTTPTestServer()
         let curl = try CurlLoop()
-        var outcome: Outcome?
-        curl.multi.start(CurlLoop.request(server.url("/reset"), bodyLimit: 4 << 20)) { outcome = $0 }
-        #expect(curl.run())
-        guard case .failure(let error) = try #require(outcome) else {
-            Issue.record("a reset transfer succeeded")
-            return
-        }
+        let outcome = curl.outcome(of: CurlLoop.request(server.url("/reset"), bodyLimit: 4 << 20))
+        let error = try #require(outcome?.failure, "a reset transfer succeeded")
         #expect(error.kind == .reset)
         #expect(error.isNetwork)
         #expect(error.message.contains("reset"), "curl's own text: \(error.message)")
@@ -97,6 +89,26 @@ struct CurlMultiTests {
         #expect(!completed)
         #expect(weakTransfer == nil)
         #expect(weakMulti == nil)
+    }
+
+    @Test func cancellingTheTransferOnTheOnlyConnectionLetsTheQueuedOnesRun() throws {
+        // The per-image timeout cancels a transfer while others wait for a connection to its host.
+        let server = try HTTPTestServer()
+        var options = CurlMulti.Options()
+        options.maxConnectionsPerHost = 1
+        let curl = try CurlLoop(options: options)
+        let hanging = curl.multi.start(CurlLoop.request(server.url("/hang"))) { _ in Issue.record("a cancelled transfer completed") }
+        var statuses: [Int] = []
+        for _ in 0..<3 {
+            curl.multi.start(CurlLoop.request(server.url("/hello"))) { statuses.append((try? $0.get().status) ?? 0) }
+        }
+        let timeout = UVTimer(loop: curl.loop)
+        timeout.schedule(after: 500) {
+            hanging.cancel()
+            timeout.close()
+        }
+        #expect(curl.run())
+        #expect(statuses == [200, 200, 200])
     }
 
     @Test func fiveHundredTransfersShareEightConnections() throws {
@@ -187,15 +199,9 @@ struct CurlMultiTests {
     @Test func aSinkThatSaysNoAbortsTheTransfer() throws {
         let server = try HTTPTestServer()
         let curl = try CurlLoop()
-        var outcome: Outcome?
         var request = CurlLoop.request(server.url("/bytes?size=1000000"), bodyLimit: 2 << 20)
         request.bodySink = { _ in false }
-        curl.multi.start(request) { outcome = $0 }
-        #expect(curl.run())
-        guard case .failure(let error) = try #require(outcome) else {
-            Issue.record("an aborted transfer succeeded")
-            return
-        }
+        let error = try #require(curl.outcome(of: request)?.failure, "an aborted transfer succeeded")
         #expect(error.kind == .abortedBySink)
     }
 
@@ -255,16 +261,9 @@ struct CurlMultiTests {
 
     @Test func aRequestCurlCannotMakeFailsOnTheLoopNotInStart() throws {
         let curl = try CurlLoop()
-        var outcome: Outcome?
         var request = CurlLoop.request("http://127.0.0.1:1/")
         request.headers = [("X-Bad", "a\r\nInjected: yes")]
-        curl.multi.start(request) { outcome = $0 }
-        #expect(outcome == nil, "not called from within start")
-        #expect(curl.run())
-        guard case .failure(let error) = try #require(outcome) else {
-            Issue.record("a header with a line break was sent")
-            return
-        }
+        let error = try #require(curl.outcome(of: request)?.failure, "a header with a line break was sent")
         #expect(error.kind == .invalidRequest)
     }
 
@@ -310,30 +309,30 @@ struct CurlMultiTests {
         curl.multi.socketReady(ends[1], status: 0, events: Int32(UV_READABLE.rawValue))
         #expect(curl.run())
     }
+
+    @Test func aSocketCurlClosesLosesItsPollFirst() throws {
+        let curl = try CurlLoop()
+        var ends: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0)
+        let pollIn: Int32 = 1 // CURL_POLL_IN
+        #expect(curl.multi.watch(ends[0], pollIn) == 0)
+        // CURLOPT_CLOSESOCKETFUNCTION, with no CURL_POLL_REMOVE before it.
+        #expect(curl.multi.closeSocket(ends[0]) == 0)
+        #expect(curl.multi.watchedSockets.isEmpty)
+        #expect(fcntl(ends[0], F_GETFD) == -1 && errno == EBADF)
+        // A new socket gets the lowest free number, the one just closed (unless another thread
+        // took it): libuv takes a poll on it, which it refuses (EEXIST) while an old one is active.
+        let reused = try Posix.socket(family: AF_INET, type: Int32(SOCK_STREAM.rawValue), protocol: 0)
+        #expect(curl.multi.watch(reused, pollIn) == 0)
+        #expect(curl.multi.closeSocket(reused) == 0)
+        close(ends[1])
+        #expect(curl.run())
+    }
 }
 
-/// A TCP port on 127.0.0.1 that is bound but not listening, so every connect to it is refused.
-final class ClosedPort {
-    let port: Int
-    private let socket: Int32
-
-    init() throws {
-        let socket = try Posix.socket(family: AF_INET, type: Int32(SOCK_STREAM.rawValue), protocol: 0)
-        self.socket = socket
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                _ = try Posix.call("bind") { bind(socket, generic, length) }
-                _ = try Posix.call("getsockname") { getsockname(socket, generic, &length) }
-            }
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit {
-        close(socket)
+extension Result {
+    /// The error, for a result expected to be one.
+    var failure: Failure? {
+        if case .failure(let error) = self { error } else { nil }
     }
 }
