@@ -67,7 +67,7 @@ final class ProgressDisplay {
         return ProgressState(done: summary.recorded, total: summary.total, good: summary.statusCounts[.good, default: 0],
                              errors: summary.statusCounts[.error, default: 0], timeouts: summary.statusCounts[.timeout, default: 0],
                              perMinute: rate.perMinute(at: now), secondsLeft: rate.secondsLeft(summary.total - summary.recorded, at: now),
-                             startsPerSecond: summary.startRate, pausedFor: summary.pausedForDisk ? "disk" : nil)
+                             startsPerSecond: summary.startRate, pausedFor: summary.pausedForDisk ? "disk" : nil, quota: summary.quota)
     }
 
     /// Reads the terminal's width; 80 columns where stderr is no terminal, or it does not say.

@@ -27,6 +27,7 @@ enum ProgressRenderer {
             + "\(state.timeouts) timeout), \(perMinute(state)) images/min over the last minute, \(eta(state))"
         if let starts = startRate(state) { line += ", " + starts }
         if let paused = paused(state) { line += ", " + paused }
+        if let quota = quota(state) { line += ", " + quota }
         return line
     }
 
@@ -49,6 +50,7 @@ enum ProgressRenderer {
                    Field(text: eta(state), rank: 5)]
         if let starts = startRate(state) { fields.append(Field(text: starts, rank: 8)) }
         if let paused = paused(state) { fields.append(Field(text: paused, rank: 2)) }
+        if let quota = quota(state) { fields.append(Field(text: quota, rank: 8)) }
         return fields
     }
 
@@ -83,5 +85,11 @@ enum ProgressRenderer {
 
     private static func paused(_ state: ProgressState) -> String? {
         state.pausedFor.map { "paused: \($0)" }
+    }
+
+    /// `quota 87/100`: pulls left of the registry's quota.
+    private static func quota(_ state: ProgressState) -> String? {
+        guard let quota = state.quota, let remaining = quota.remaining else { return nil }
+        return "quota \(remaining)/\(quota.limit)"
     }
 }

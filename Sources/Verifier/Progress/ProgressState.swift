@@ -1,5 +1,6 @@
 /// What the progress display shows at one moment; ``ProgressRenderer`` makes text of it.
 struct ProgressState: Equatable, Sendable {
+
     /// Images with a result, of `total`.
     var done: Int
     var total: Int
@@ -15,6 +16,8 @@ struct ProgressState: Equatable, Sendable {
     var startsPerSecond: Double? = nil
     /// What handing out images waits for ("disk"), when it is paused; `nil` when it is not.
     var pausedFor: String? = nil
+    /// The registry's pull quota, when the registry says (Docker Hub's `RateLimit-*` headers).
+    var quota: RateLimit? = nil
 
     /// Whole percent done: 100 only once every image is.
     var percent: Int { total > 0 ? done * 100 / total : 100 }

@@ -10,6 +10,9 @@ struct RegistryDetails: Codable, Sendable, Equatable {
     var bytesFetched: Int64
     /// HTTP requests made for the image (authentication's own not counted).
     var requests: Int
+    /// Docker Hub's pull quota (`RateLimit-Limit`, `RateLimit-Remaining`), from the last answer
+    /// that gave it; shown in the progress, not recorded.
+    var quota: RateLimit?
 
     /// The details of `result`, as far as the check got.
     init(_ result: RegistryCheckResult) {
@@ -17,5 +20,6 @@ struct RegistryDetails: Codable, Sendable, Equatable {
         blobsChecked = result.blobsChecked
         bytesFetched = result.bytesFetched
         requests = result.requests
+        quota = result.rateLimit
     }
 }

@@ -25,6 +25,8 @@ public struct RunSummary: Sendable {
     /// The registry client's HTTP requests and the body bytes they fetched (same_as records not counted twice).
     private(set) var registryRequests = 0
     private(set) var bytesFetched: Int64 = 0
+    /// The registry's pull quota, as the newest record that carried it said.
+    private(set) var quota: RateLimit?
     /// The slowest images so far, slowest first.
     private(set) var slowest: [(reference: String, durationMs: Int64)] = []
     /// Images started but not recorded when the run stopped: in flight, or finished when the disk
@@ -84,6 +86,7 @@ public struct RunSummary: Sendable {
         if let registry = record.verdict.registry, record.sameAs == nil {
             registryRequests += registry.requests
             bytesFetched += registry.bytesFetched
+            if let quota = registry.quota { self.quota = quota }
         }
         if record.verdict.category == .invalidReference, let message = record.verdict.message { invalidLines.append(message) }
         if record.worker != nil {

@@ -70,6 +70,15 @@ struct ProgressRendererTests {
         #expect(ProgressRenderer.line(state).hasSuffix(", ETA 11m50s, rate 4.0/s, paused: disk"))
     }
 
+    @Test func theRegistrysPullQuotaIsShownWhenItSaysWhatIsLeft() {
+        var state = Self.midRun
+        state.quota = RateLimit(limit: "100;w=21600", remaining: "76;w=21600")
+        #expect(ProgressRenderer.line(state).hasSuffix(", ETA 11m50s, quota 76/100"))
+        #expect(ProgressRenderer.bar(state, width: 200).hasSuffix("  quota 76/100"))
+        state.quota = RateLimit(limit: "100", remaining: nil)
+        #expect(ProgressRenderer.line(state).hasSuffix(", ETA 11m50s"), "no figure to show without RateLimit-Remaining")
+    }
+
     @Test(arguments: [
         (nil, "ETA --"), (.infinity, "ETA --"), (0, "ETA 0s"), (44.2, "ETA 45s"), (187, "ETA 3m07s"),
         (7500, "ETA 2h05m"), (99 * 3600 + 59 * 60, "ETA 99h59m"), (1e300, "ETA >99h"),
