@@ -118,6 +118,7 @@ start_docker() {
 # --- measuring ------------------------------------------------------------------------------------
 results=$work/results.jsonl
 : >"$results"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # measure PART CONTENDER RUN IMAGES [rmeasure options] -- COMMAND...: one line of results.jsonl.
 measure() {
   local part=$1 contender=$2 run=$3 images=$4
@@ -176,11 +177,15 @@ for part in $parts; do
       measure content verify "$run" "$big" -- $(v "$work/out/content-verify" "$work/big.txt" --client registry --depth content --insecure -p "$processes" -c "$per")
       measure content curl "$run" "$big" -- curl --parallel --parallel-max "$concurrency" -K "$work/big-get.curl" ;;
     rss)
-      measure rss verify-small-blobs "$run" "$small" --hwm-match "$verify" -- $(v "$work/out/rss-verify-small-blobs" "$work/small.txt" --client registry --depth blobs --insecure -p "$processes" -c 200)
-      measure rss verify-big-content "$run" "$big" --hwm-match "$verify" -- $(v "$work/out/rss-verify-big-content" "$work/big.txt" --client registry --depth content --insecure -p "$processes" -c 200) ;;
+      measure rss verify-small-blobs "$run" "$small" --hwm-exe "$(readlink -f "$verify")" -- $(v "$work/out/rss-verify-small-blobs" "$work/small.txt" --client registry --depth blobs --insecure -p "$processes" -c 200)
+      measure rss verify-big-content "$run" "$big" --hwm-exe "$(readlink -f "$verify")" -- $(v "$work/out/rss-verify-big-content" "$work/big.txt" --client registry --depth content --insecure -p "$processes" -c 200) ;;
     *) echo "registry.sh: unknown part $part" >&2; exit 2 ;;
     esac
   done
 done
 
-python3 "$here/registry-report.py" "$results" "$processes" "$concurrency" | tee "$work/tables.md"
+{
+  echo "Load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg). Machine: $(nproc) cores, $(uname -sr)."
+  echo
+  python3 "$here/registry-report.py" "$results" "$processes" "$concurrency"
+} | tee "$work/tables.md"

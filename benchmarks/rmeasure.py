@@ -1,15 +1,14 @@
 #!/usr/bin/env python3
 """Runs one command of benchmarks/registry.sh and measures it; prints one JSON object.
 
-  rmeasure.py [--watch NAME=PID]... [--hwm-match SUBSTRING] [--log FILE] -- COMMAND...
+  rmeasure.py [--watch NAME=PID]... [--hwm-exe PATH] [--log FILE] -- COMMAND...
 
 The command's output (stdout and stderr) goes to FILE, else nowhere.
 
 - wall: seconds from start to exit;
 - cpu_s: user + system CPU of every process of the command (getrusage of the reaped children);
 - max_rss_kb: the largest peak RSS of any single process of the command (ru_maxrss);
-- hwm: the peak RSS (VmHWM) of every process of the command whose command line contains
-  SUBSTRING, read from /proc every 50 ms while it runs (the last reading before it exits), as a
+- hwm: the peak RSS (VmHWM) of every process of the command whose executable is PATH, read from /proc every 50 ms while it runs (the last reading before it exits), as a
   list of [pid, role, kB], role being "supervisor" for the command's own process, else "worker";
 - watch: for each NAME=PID, the CPU seconds (utime + stime, all threads, and the processes under
   it) that PID spent while the command ran: the registry, dockerd.
@@ -67,10 +66,9 @@ def hwm_kb(pid):
     return 0
 
 
-def cmdline(pid):
+def exe(pid):
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
+        return os.readlink(f"/proc/{pid}/exe")
     except OSError:
         return ""
 
@@ -84,7 +82,7 @@ def main():
         if option == "--watch":
             name, _, pid = value.partition("=")
             watch[name] = int(pid)
-        elif option == "--hwm-match":
+        elif option == "--hwm-exe":
             match = value
         elif option == "--log":
             log = value
@@ -98,7 +96,7 @@ def main():
     while child.poll() is None:
         if match:
             for pid in tree(child.pid, table()):
-                if match in cmdline(pid):
+                if exe(pid) == match:
                     kb = hwm_kb(pid)
                     if kb:
                         hwm[pid] = ("supervisor" if pid == child.pid else "worker", kb)
