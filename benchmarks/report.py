@@ -117,6 +117,8 @@ def main():
         "- Ideal makespan: the larger of (sum of pull latencies / total concurrency) and the longest single pull.",
         "  List schedule: the makespan of a runner with no overhead at all that starts images in list order",
         "  as slots free up (the same greedy hand-out verify does), from the same latencies.",
+        "- The registry client (`--client registry`) against curl, skopeo and `--client docker` on a real",
+        "  docker-registry: [REGISTRY.md](REGISTRY.md), from `benchmarks/registry.sh` (not regenerated here).",
         "",
     ]
     ballast = [scenario for scenario in scenarios if scenario.startswith("ballast-")]
