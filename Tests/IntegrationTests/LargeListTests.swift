@@ -25,6 +25,21 @@ struct LargeListTests {
         #expect(run.stderr.contains("verify: 5 of 5 images verified"), "the total is exact once the list is planned: \(run.stderr)")
     }
 
+    /// A --resume run into a new directory records the invalid lines of the first chunk before it
+    /// plans the rest: the repeat of one, past the chunk, is a duplicate (not a result of an
+    /// earlier run), and none of its records is one of a line no longer in the list.
+    @Test func aResumedRunCountsTheLinesItRecordsWhilePlanningAsItsOwn() throws {
+        let list = (["r.example.com/team/a:v1", "Bad/Line", "Bad/Other"] + (4...4100).map { "# filler \($0)" } + ["Bad/Line"])
+            .joined(separator: "\n") + "\n"
+        let run = try VerifyRun.run(engine: "posix", list: list, arguments: ["-p", "1", "-c", "1", "--resume"])
+        #expect(run.status == 1)
+        #expect(run.records.count == 3)
+        #expect(run.errors.count == 2)
+        #expect(run.stderr.contains("verify: 3 of 3 images verified"), "\(run.stderr)")
+        #expect(run.stderr.contains("line 4101 repeats line 2: Bad/Line"), "\(run.stderr)")
+        #expect(!run.stderr.contains("resumed:"), "nothing came from an earlier run: \(run.stderr)")
+    }
+
     /// The lines are read again when handed out, so a list edited under a run stops it with a
     /// clear message instead of verifying lines it did not plan; --resume continues.
     @Test func aListChangedDuringTheRunStopsItAndResumeContinues() throws {

@@ -145,7 +145,7 @@ final class ResultWriter {
             throw .outputNotWritable(error)
         }
         for (name, file) in files { files[name]?.committed = file.length }
-        if case .resume = mode { history.note(record.reference, record.verdict.status) }
+        if case .resume = mode { history.noteWritten(record.reference, record.verdict.status) }
         hasWritten = true
     }
 
