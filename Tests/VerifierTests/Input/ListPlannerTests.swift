@@ -91,4 +91,20 @@ struct ListPlannerTests {
         #expect(planner.entries == 3)
         #expect(planner.unmatchedRecords == 0)
     }
+
+    /// A line too long to read is recorded under a stand-in; --resume finds that record instead of
+    /// recording the line again (twice in error_image.txt).
+    @Test func aResumedRunFindsTheRecordOfALineTooLongToRead() {
+        let history = Self.history([("(line 2: 20000000 bytes)", .error)])
+        var planner = ListPlanner(registry: nil, history: history, retryFailed: false)
+        let first = Array("a.example/x:1".utf8)
+        _ = planner.plan(LineReader.Line(bytes: first[...], offset: 0, length: first.count, terminated: true), isOpen: { _ in false })
+        let long = planner.plan(LineReader.Line(bytes: nil, offset: first.count + 1, length: 20_000_000, terminated: true),
+                                isOpen: { _ in false })
+        guard case .earlier(.error) = long else {
+            Issue.record("the long line's record is found: \(long)")
+            return
+        }
+        #expect(planner.unmatchedRecords == 0)
+    }
 }
