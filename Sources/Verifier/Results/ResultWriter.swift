@@ -170,9 +170,11 @@ final class ResultWriter {
     /// recorded twice: what a run that was stopped or killed leaves (a record is written before its
     /// status line, so a crash between the two leaves one line fewer, and a re-run failure leaves
     /// two records of one line). Then a resumed run appends to them as they are, instead of
-    /// rewriting a million lines.
+    /// rewriting a million lines. A line of `results.jsonl` that is no record (a record too long to
+    /// read back, a line edited by hand) may have a status line the count cannot tell from the one a
+    /// crash took away: the files are then rewritten.
     private func statusFilesAgree() throws(VerifyError) -> Bool {
-        guard history.recordCount == history.newest.count else { return false }
+        guard history.recordCount == history.newest.count, history.unreadable.isEmpty else { return false }
         var lines = 0
         for name in Self.statusFiles {
             guard try existingFile(name) != nil else { continue }

@@ -82,6 +82,24 @@ struct ResultWriterTests {
         #expect(try entries() == Set(ResultWriter.allFiles + [RunParameters.fileName]), "no temporary file is left")
     }
 
+    /// A record of more than 1 MiB (an invalid line of 2 MB keeps its text) does not read back as a
+    /// record, yet has its status line; a SIGKILL between the next record and its status line takes
+    /// one away. The counts then agree, and a resumed run that appended to the files as they are
+    /// would leave team/a:v1 in no status file for good (its record says it is done), and the long
+    /// line, verified again, twice in error_image.txt.
+    @Test func aResumeRewritesTheStatusFilesWhenALineOfTheResultsIsNoRecord() throws {
+        let long = String(repeating: "X", count: 2_000_000)
+        let first = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
+        try first.write(record(long, .error(.invalidReference, "line 1: too long")))
+        try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64)), line: 2))
+        first.close()
+        try Data().write(to: URL(fileURLWithPath: directory + "/good_image.txt"))
+        let resumed = try ResultWriter(directory: directory, mode: .resume, parameters: .example)
+        resumed.close()
+        #expect(try contents("good_image.txt") == "team/a:v1\n")
+        #expect(try contents("error_image.txt") == "", "the long line has no record that reads: it is verified again")
+    }
+
     /// `--overwrite` on a run that fails its checks, or is interrupted, before its first result
     /// must not have cost the previous results: they are replaced only by the first record.
     @Test(arguments: [true, false])
