@@ -25,6 +25,50 @@ struct LargeListTests {
         #expect(run.stderr.contains("verify: 5 of 5 images verified"), "the total is exact once the list is planned: \(run.stderr)")
     }
 
+    /// A --resume run into a new directory records the invalid lines of the first chunk before it
+    /// plans the rest: the repeat of one, past the chunk, is a duplicate (not a result of an
+    /// earlier run), and none of its records is one of a line no longer in the list.
+    @Test func aResumedRunCountsTheLinesItRecordsWhilePlanningAsItsOwn() throws {
+        let list = (["r.example.com/team/a:v1", "Bad/Line", "Bad/Other"] + (4...4100).map { "# filler \($0)" } + ["Bad/Line"])
+            .joined(separator: "\n") + "\n"
+        let run = try VerifyRun.run(engine: "posix", list: list, arguments: ["-p", "1", "-c", "1", "--resume"])
+        #expect(run.status == 1)
+        #expect(run.records.count == 3)
+        #expect(run.errors.count == 2)
+        #expect(run.stderr.contains("verify: 3 of 3 images verified"), "\(run.stderr)")
+        #expect(run.stderr.contains("line 4101 repeats line 2: Bad/Line"), "\(run.stderr)")
+        #expect(!run.stderr.contains("resumed:"), "nothing came from an earlier run: \(run.stderr)")
+    }
+
+    /// The list is counted before the output directory is touched: a Ctrl-C then (before verify
+    /// watches signals) ends it at once, and an --overwrite run must not leave its new files, under
+    /// hidden names, beside the old results. Half a million lines take the debug build about half a
+    /// second to count; the signal comes 50 ms after the new files appear.
+    @Test func aCtrlCWhileALongListIsCountedLeavesNoHiddenFiles() throws {
+        let scratch = VerifyRun.scratch()
+        let out = scratch + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Data("r.example.com/team/old:v1\n".utf8).write(to: URL(fileURLWithPath: out + "/good_image.txt"))
+        let list = (1...500_000).map { "r.example.com/team/app\($0):v1\n" }.joined()
+        let run = try VerifyRun.run(engine: "posix", list: list, arguments: ["--overwrite"], scratch: scratch,
+                                    environment: ["FAKE_DOCKER_SLOW": "5"]) { process in
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, process.isRunning,
+                  !((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).contains(where: { $0.hasPrefix(".run.json.new-") }) {
+                usleep(1000)
+            }
+            usleep(50_000)
+            while process.isRunning {
+                kill(process.processIdentifier, SIGINT)
+                usleep(200_000)
+            }
+        }
+        #expect(run.status == 130)
+        let left = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "hidden files left: \(left)")
+        #expect(run.good == ["r.example.com/team/old:v1"], "the old results stay")
+    }
+
     /// The lines are read again when handed out, so a list edited under a run stops it with a
     /// clear message instead of verifying lines it did not plan; --resume continues.
     @Test func aListChangedDuringTheRunStopsItAndResumeContinues() throws {

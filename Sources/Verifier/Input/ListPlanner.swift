@@ -76,12 +76,9 @@ struct ListPlanner {
     /// Plans the next line of the list; `isOpen(id)` says whether job `id` is still to be recorded.
     mutating func plan(_ line: LineReader.Line, at now: Date = Date(), isOpen: (Int) -> Bool) -> Planned {
         lineNumber += 1
-        guard let bytes = line.bytes else {
-            entries += 1
-            return .invalid(Self.invalid(ImageList.Entry(line: lineNumber, text: "(line \(lineNumber): \(line.length) bytes)"),
-                                         reason: "longer than \(ListSource.maximumLineLength) bytes", at: now))
-        }
-        let text = ImageList.trim(bytes)
+        // A line too long to read is recorded under a stand-in, planned like any other invalid line
+        // (a --resume finds its record under the stand-in).
+        let text = line.bytes.map(ImageList.trim) ?? "(line \(lineNumber): \(line.length) bytes)"
         if text.isEmpty || text.hasPrefix("#") { return .skipped }
         let entry = ImageList.Entry(line: lineNumber, text: text)
         let textKey = LineKey(text)
@@ -96,7 +93,10 @@ struct ListPlanner {
             }
         }
         let pulled: ImageReference
-        do { pulled = try Job.pulled(text, registry: registry) } catch {
+        do throws(ReferenceError) {
+            guard line.bytes != nil else { throw ReferenceError("longer than \(ListSource.maximumLineLength) bytes") }
+            pulled = try Job.pulled(text, registry: registry)
+        } catch {
             // Keyed apart from every image: no pulled reference holds a NUL.
             let key = LineKey("\u{0}" + text)
             if let first = firstSeen[key] {

@@ -8,8 +8,10 @@ import Glibc
 ///
 /// Standard input, or any list that is not a regular file (a FIFO, a process substitution), is
 /// first copied into an unnamed temporary file, so that its lines can be read at their offsets. A
-/// regular file that changes while the run reads it (its size, modification time or inode) stops
-/// the run: the offsets planned would no longer name the lines planned. `--resume` continues.
+/// regular file changed in place while the run reads it (its size or modification time) stops the
+/// run: the offsets planned would no longer name the lines planned; `--resume` continues. A list
+/// replaced by a rename (an editor's save, `sed -i`) is not seen: the run goes on with the file it
+/// opened, which is what it planned.
 final class ListSource {
     /// The list's path as given (`-` for standard input).
     let path: String
@@ -38,18 +40,23 @@ final class ListSource {
     /// - Throws: ``VerifyError/listUnreadable(path:reason:)``.
     init(path: String) throws(VerifyError) {
         self.path = path
+        let unreadable = { (error: SystemError) in VerifyError.listUnreadable(path: path, reason: String(cString: strerror(error.code))) }
+        let given: Int32
+        let info: stat
         do {
-            let given = path == "-" ? STDIN_FILENO : try Posix.open(path, flags: O_RDONLY)
-            let info = try Posix.fileStatus(given, describing: path)
-            if info.st_mode & S_IFMT == S_IFREG {
-                descriptor = given == STDIN_FILENO ? try Posix.duplicate(given) : given
-            } else {
-                defer { if given != STDIN_FILENO { close(given) } }
-                descriptor = try Self.spool(given, describing: path)
-            }
-            identity = Identity(try Posix.fileStatus(descriptor, describing: path))
-        } catch {
-            throw .listUnreadable(path: path, reason: String(cString: strerror(error.code)))
+            given = path == "-" ? STDIN_FILENO : try Posix.open(path, flags: O_RDONLY)
+            info = try Posix.fileStatus(given, describing: path)
+        } catch { throw unreadable(error) }
+        if info.st_mode & S_IFMT == S_IFREG {
+            do { descriptor = given == STDIN_FILENO ? try Posix.duplicate(given) : given } catch { throw unreadable(error) }
+        } else {
+            defer { if given != STDIN_FILENO { close(given) } }
+            // The whole error, which names the temporary directory when that is what is wrong.
+            do { descriptor = try Self.spool(given, describing: path) } catch { throw .listUnreadable(path: path, reason: "\(error)") }
+        }
+        do { identity = Identity(try Posix.fileStatus(descriptor, describing: path)) } catch {
+            close(descriptor)
+            throw unreadable(error)
         }
     }
 

@@ -51,10 +51,19 @@ final class ResultHistory {
     /// Lines of the list met so far that have a record.
     private(set) var matched = 0
 
+    /// Where the records this run wrote begin (``noteWritten(_:_:)``), once it has written one.
+    private var firstWritten: Int?
+    /// Lines whose every record is one this run wrote.
+    private var linesWritten = 0
+
     /// The newest record of the list line whose key is `key`, which this run meets on `line`; marks
     /// it met. `seenOnLine` of the answer is the line where it was met before, or 0.
+    ///
+    /// A line whose only records are this run's has no earlier result: `nil`. (The planner met it
+    /// before this run recorded it, so a repeat of it is a duplicate, and the planner knows it.)
     func meet(_ key: LineKey, on line: Int) -> Newest? {
         guard let found = newest[key] else { return nil }
+        if found.seenOnLine == 0, let firstWritten, found.index >= firstWritten { return nil }
         if found.seenOnLine == 0 {
             newest[key]?.seenOnLine = UInt32(clamping: line)
             matched += 1
@@ -62,8 +71,15 @@ final class ResultHistory {
         return found
     }
 
+    /// How many lines' newest records have each status.
+    func countsByStatus() -> [ImageStatus: Int] {
+        var counts: [ImageStatus: Int] = [:]
+        for record in newest.values { counts[record.status, default: 0] += 1 }
+        return counts
+    }
+
     /// Records in the file for lines this run has not met.
-    var unmatched: Int { newest.count - matched }
+    var unmatched: Int { newest.count - linesWritten - matched }
 
     /// Reads `results.jsonl` from `descriptor` (from its start) to its end.
     static func read(_ descriptor: Int32, describing path: String) throws(SystemError) -> ResultHistory {
@@ -84,9 +100,21 @@ final class ResultHistory {
         return history
     }
 
-    /// Counts the next record, of `text` with `status`: the newest of its line.
+    /// Counts the next record read, of `text` with `status`: the newest of its line.
     func note(_ text: String, _ status: ImageStatus) {
+        note(LineKey(text), status)
+    }
+
+    /// Counts the next record, of `text` with `status`, as one this run wrote: no earlier result
+    /// for its line (``meet(_:on:)``), nor a record of a line gone from the list (``unmatched``).
+    func noteWritten(_ text: String, _ status: ImageStatus) {
         let key = LineKey(text)
+        if firstWritten == nil { firstWritten = recordCount }
+        if newest[key] == nil { linesWritten += 1 }
+        note(key, status)
+    }
+
+    private func note(_ key: LineKey, _ status: ImageStatus) {
         newest[key] = Newest(index: UInt32(clamping: recordCount), seenOnLine: newest[key]?.seenOnLine ?? 0, status: status)
         recordCount += 1
     }

@@ -145,7 +145,7 @@ final class ResultWriter {
             throw .outputNotWritable(error)
         }
         for (name, file) in files { files[name]?.committed = file.length }
-        if case .resume = mode { history.note(record.reference, record.verdict.status) }
+        if case .resume = mode { history.noteWritten(record.reference, record.verdict.status) }
         hasWritten = true
     }
 
@@ -166,16 +166,21 @@ final class ResultWriter {
     /// `good_image.txt`, `error_image.txt` and `timeout_image.txt`.
     static let statusFiles = [goodFile, errorFile, timeoutFile]
 
-    /// Whether the status files already hold exactly one whole line for each record, with no line
-    /// recorded twice: what a run that was stopped or killed leaves (a record is written before its
+    /// Whether each status file already holds exactly one whole line for each record of its status,
+    /// with no line recorded twice: what a run that was stopped or killed leaves (a record is written before its
     /// status line, so a crash between the two leaves one line fewer, and a re-run failure leaves
     /// two records of one line). Then a resumed run appends to them as they are, instead of
-    /// rewriting a million lines.
+    /// rewriting a million lines. A line of `results.jsonl` that is no record (a record too long to
+    /// read back, a line edited by hand) may have a status line the count cannot tell from the one a
+    /// crash took away: the files are then rewritten.
     private func statusFilesAgree() throws(VerifyError) -> Bool {
-        guard history.recordCount == history.newest.count else { return false }
-        var lines = 0
-        for name in Self.statusFiles {
-            guard try existingFile(name) != nil else { continue }
+        guard history.recordCount == history.newest.count, history.unreadable.isEmpty else { return false }
+        let records = history.countsByStatus()
+        for (name, status) in zip(Self.statusFiles, [ImageStatus.good, .error, .timeout]) {
+            guard try existingFile(name) != nil else {
+                if records[status, default: 0] > 0 { return false }
+                continue
+            }
             let descriptor: Int32
             do {
                 descriptor = try Posix.open(name, in: directoryDescriptor, flags: O_RDONLY | O_NOFOLLOW | O_NONBLOCK, describing: path(name))
@@ -183,10 +188,9 @@ final class ResultWriter {
             defer { Glibc.close(descriptor) }
             let count: (lines: Int, whole: Bool)
             do { count = try LineReader.countLines(descriptor, describing: path(name)) } catch { throw .outputNotWritable(error) }
-            guard count.whole else { return false }
-            lines += count.lines
+            guard count.whole, count.lines == records[status, default: 0] else { return false }
         }
-        return lines == history.recordCount
+        return true
     }
 
     /// Writes the three status files anew from the newest record of each line, in the order of

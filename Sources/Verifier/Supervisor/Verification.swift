@@ -16,6 +16,9 @@ public enum Verification {
         ProcessSetup.prepare()
         try configuration.validate()
         let list = try ListSource(path: configuration.listPath)
+        // Counted before the output directory is touched: a signal before the supervisor watches
+        // them ends verify at once, and would leave what --overwrite prepares behind.
+        let total = try list.countEntries()
         let client: String
         switch configuration.clientKind {
         case .docker: client = try ClientLocator.locate(configuration.client)
@@ -32,7 +35,7 @@ public enum Verification {
         let history: ResultHistory?
         if case .resume = configuration.outputMode { history = writer.history } else { history = nil }
         let supervisor = try Supervisor(configuration: configuration, client: client, list: list, history: history,
-                                        writer: writer, summary: RunSummary(total: try list.countEntries()))
+                                        writer: writer, summary: RunSummary(total: total))
         if try supervisor.planStart(), configuration.clientKind == .docker {
             guard try supervisor.checkDaemon() else { return .interrupted(supervisor.summary) }
         }

@@ -53,4 +53,58 @@ struct ListPlannerTests {
         #expect(list.jobs.map(\.text) == ["a.example/x:2"])
         #expect(list.invalid.isEmpty)
     }
+
+    /// A line planned and recorded by this --resume run (the writer notes its record in the one
+    /// history) is no earlier result when the planning, a chunk later, meets its repeat: that is a
+    /// duplicate, and the record is no record of a line gone from the list.
+    @Test func aRepeatOfALineThisRunRecordedIsADuplicate() {
+        let history = Self.history([("a.example/x:1", .good)])
+        var planner = ListPlanner(registry: nil, history: history, retryFailed: false)
+        var offset = 0
+        func plan(_ text: String) -> ListPlanner.Planned {
+            let bytes = Array(text.utf8)
+            defer { offset += bytes.count + 1 }
+            return planner.plan(LineReader.Line(bytes: bytes[...], offset: offset, length: bytes.count, terminated: true),
+                                isOpen: { _ in false })
+        }
+        guard case .earlier = plan("a.example/x:1") else {
+            Issue.record("line 1 has a record")
+            return
+        }
+        guard case .job = plan("a.example/x:2") else {
+            Issue.record("line 2 is a job")
+            return
+        }
+        guard case .invalid = plan("Bad/Line") else {
+            Issue.record("line 3 is invalid")
+            return
+        }
+        history.noteWritten("a.example/x:2", .good)
+        history.noteWritten("Bad/Line", .error)
+        #expect(planner.unmatchedRecords == 0, "every record is of a line in the list")
+        guard case .duplicate(let job) = plan("a.example/x:2"), case .duplicate(let invalid) = plan("Bad/Line") else {
+            Issue.record("a repeat of a line recorded by this run is a duplicate")
+            return
+        }
+        #expect(job == ImageList.Duplicate(line: 4, text: "a.example/x:2", firstLine: 2))
+        #expect(invalid == ImageList.Duplicate(line: 5, text: "Bad/Line", firstLine: 3))
+        #expect(planner.entries == 3)
+        #expect(planner.unmatchedRecords == 0)
+    }
+
+    /// A line too long to read is recorded under a stand-in; --resume finds that record instead of
+    /// recording the line again (twice in error_image.txt).
+    @Test func aResumedRunFindsTheRecordOfALineTooLongToRead() {
+        let history = Self.history([("(line 2: 20000000 bytes)", .error)])
+        var planner = ListPlanner(registry: nil, history: history, retryFailed: false)
+        let first = Array("a.example/x:1".utf8)
+        _ = planner.plan(LineReader.Line(bytes: first[...], offset: 0, length: first.count, terminated: true), isOpen: { _ in false })
+        let long = planner.plan(LineReader.Line(bytes: nil, offset: first.count + 1, length: 20_000_000, terminated: true),
+                                isOpen: { _ in false })
+        guard case .earlier(.error) = long else {
+            Issue.record("the long line's record is found: \(long)")
+            return
+        }
+        #expect(planner.unmatchedRecords == 0)
+    }
 }
