@@ -13,19 +13,19 @@ if arguments.first == ParentBoundExec.flag {
 }
 
 do {
-    var command = try VerifyCommand.parseAsRoot()
+    var command = try Verify.parseAsRoot()
     try command.run()
 } catch let status as ExitCode {
     // The run has already said what happened, on stderr; stdout stays empty.
     exit(status.rawValue)
 } catch {
-    let status = VerifyCommand.exitCode(for: error)
+    let status = Verify.exitCode(for: error)
     if status == .success {
         // --help: the one thing verify prints on stdout.
-        print(VerifyCommand.fullMessage(for: error))
+        print(Verify.fullMessage(for: error))
     } else {
         // Usage errors: one line, exit 2 like every other input error; the argument it quotes is escaped.
-        let message = VerifyCommand.message(for: error).split(separator: "\n").first.map { EscapedText.make($0) } ?? "invalid usage"
+        let message = Verify.message(for: error).split(separator: "\n").first.map { EscapedText.make($0) } ?? "invalid usage"
         Console.line("verify: error: \(message) (see verify --help)")
         exit(ExitStatus.environmentError.rawValue)
     }

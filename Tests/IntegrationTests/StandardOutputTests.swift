@@ -19,7 +19,10 @@ struct StandardOutputTests {
         let result = try Self.standardOutput(of: ["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: verify"))
-        #expect(result.stdout.contains("--registry"))
+        #expect(result.stdout.contains("check (default)"), "the subcommands, check the default")
+        let check = try Self.standardOutput(of: ["check", "--help"])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("--registry") && check.stdout.contains("--client"))
     }
 
     /// Runs verify with `arguments` and reads its standard output to the end.

@@ -2,15 +2,18 @@ import ArgumentParser
 import Foundation
 import Verifier
 
-/// `verify IMAGE_LIST`: the command line, and nothing else; the work is in Verifier.
-struct VerifyCommand: ParsableCommand {
+/// `verify check IMAGE_LIST` (`verify IMAGE_LIST`: it is the default subcommand): the main job's
+/// command line, and nothing else; the work is in Verifier.
+struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify",
-        abstract: "Prove that a registry migration worked: pull every image of a list from the new registry.",
+        commandName: "check",
+        abstract: "Check every image of a list on the new registry (the default subcommand).",
         discussion: """
-            Each image is pulled, its digest read back with `docker image inspect`, and the image \
-            removed again. Results go to good_image.txt, error_image.txt, timeout_image.txt and \
-            results.jsonl in the output directory, and a summary to stderr.
+            With --client docker (the default), each image is pulled, its digest read back with \
+            `docker image inspect`, and the image removed again; with --client registry, its \
+            manifests and blobs are checked over the registry's HTTP API. Results go to \
+            good_image.txt, error_image.txt, timeout_image.txt and results.jsonl in the output \
+            directory, and a summary to stderr.
 
             Exit status: 0 every image is good; 1 some image is an error or a timeout; \
             2 usage, input or environment error (unreadable list, no docker, unwritable output, \
