@@ -54,6 +54,9 @@
 #                      grant, refused token requests, 401s by reason, requests proxied by kind and
 #                      repository); POST TOKEN_CONFIG?expires_in=N changes the lifetime of new tokens
 #   TOKEN_CONFIG       http://127.0.0.1:47503/config
+#   TLS_REGISTRY       127.0.0.1:47504, the same images over HTTPS (HTTP/2), read-only, with a
+#                      certificate for 127.0.0.1 signed by a CA made at `up`
+#   TLS_CA             that CA's certificate (PEM): what --ca-cert takes
 #   BIG_IMAGES         with VERIFY_SANDBOX_BIG=1 only: the big images, one reference a line
 set -euo pipefail
 dir=${VERIFY_SANDBOX:-/tmp/verify-sandbox}
@@ -61,6 +64,7 @@ registry_port=${VERIFY_REGISTRY_PORT:-47500}
 hang_port=${VERIFY_HANG_PORT:-47501}
 basic_port=${VERIFY_BASIC_PORT:-47502}
 token_port=${VERIFY_TOKEN_PORT:-47503}
+tls_port=${VERIFY_TLS_PORT:-47504}
 token_lifetime=${VERIFY_TOKEN_LIFETIME:-30}
 big=${VERIFY_SANDBOX_BIG:-0}
 basic_user=sandbox-basic
@@ -212,6 +216,36 @@ YAML
   wait_for 20 "the Basic registry" curl -fsS -u "$basic_user:$basic_password" "http://127.0.0.1:$basic_port/v2/"
 }
 
+# The same storage over HTTPS, read-only, with a certificate for 127.0.0.1 from a CA made here.
+start_tls_registry() {
+  mkdir -p "$dir/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/tls/ca.key" -out "$dir/tls/ca.pem" -days 7 \
+    -subj "/CN=verify sandbox CA" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$dir/tls/registry.key" -out "$dir/tls/registry.csr" \
+    -subj "/CN=127.0.0.1" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/tls/san.cnf"
+  openssl x509 -req -in "$dir/tls/registry.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca.key" -CAcreateserial \
+    -out "$dir/tls/registry.pem" -days 7 -extfile "$dir/tls/san.cnf" 2>/dev/null
+  cat >"$dir/tls-registry.yml" <<YAML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $dir/registry
+  maintenance:
+    readonly:
+      enabled: true
+http:
+  addr: 127.0.0.1:$tls_port
+  tls:
+    certificate: $dir/tls/registry.pem
+    key: $dir/tls/registry.key
+YAML
+  start tls-registry docker-registry serve "$dir/tls-registry.yml"
+  wait_for 20 "the TLS registry" curl -fsS --cacert "$dir/tls/ca.pem" "https://127.0.0.1:$tls_port/v2/"
+}
+
 # The Bearer token front, before the same registry.
 start_token_registry() {
   start token-registry python3 "$here/token-registry.py" --port "$token_port" \
@@ -229,6 +263,7 @@ up() {
   seed_registry_client
   start_basic_registry
   start_token_registry
+  start_tls_registry
   cat >"$dir/env" <<ENV
 REGISTRY=127.0.0.1:$registry_port
 HANG_REGISTRY=127.0.0.1:$hang_port
@@ -249,6 +284,8 @@ TOKEN_PRIVATE_PREFIX=private/
 TOKEN_LIFETIME=$token_lifetime
 TOKEN_STATS=http://127.0.0.1:$token_port/stats
 TOKEN_CONFIG=http://127.0.0.1:$token_port/config
+TLS_REGISTRY=127.0.0.1:$tls_port
+TLS_CA=$dir/tls/ca.pem
 ENV
   if [[ $big == 1 ]]; then
     echo "BIG_IMAGES=$dir/registry-big-images.txt" >>"$dir/env"

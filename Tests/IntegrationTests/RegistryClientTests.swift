@@ -170,6 +170,26 @@ struct RegistryClientTests {
         return try #require(stats["tokens_issued"] as? Int)
     }
 
+    /// HTTPS with a certificate from a CA of the sandbox's: trusted with --ca-cert; refused without
+    /// it (a network error in curl's words); accepted unverified with --insecure.
+    @Test func aRegistryOverTLSIsTrustedWithItsCA() throws {
+        let env = try #require(Sandbox.environment)
+        let registry = try #require(env["TLS_REGISTRY"])
+        let ca = try #require(env["TLS_CA"])
+        let scratch = VerifyRun.scratch()
+        try "\(registry)/single/oci:v1\n\(registry)/multi/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let common = [scratch + "/images.txt", "--client", "registry", "--retries", "0", "--progress", "none", "--overwrite"]
+        let trusted = try execute(VerifyRun.executable, common + ["-o", scratch + "/trusted", "--ca-cert", ca])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        let untrusted = try execute(VerifyRun.executable, common + ["-o", scratch + "/untrusted"])
+        #expect(untrusted.status == 1)
+        let errors = try String(contentsOfFile: scratch + "/untrusted/error_image.txt", encoding: .utf8)
+        #expect(errors.split(separator: "\n").count == 2)
+        #expect(errors.contains("\tnetwork\t") && errors.contains("SSL certificate problem"), "\(errors)")
+        let insecure = try execute(VerifyRun.executable, common + ["-o", scratch + "/insecure", "--insecure"])
+        #expect(insecure.status == 0, "\(insecure.stderr)")
+    }
+
     /// A registry that answers the ping and then never answers: each image is a timeout at its
     /// own time, naming the request it waited for, and the run ends.
     @Test func aRegistryThatHangsGivesTimeouts() throws {
