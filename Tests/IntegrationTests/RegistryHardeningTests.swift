@@ -43,3 +43,60 @@ struct RegistryHardeningTests {
     }
 }
 
+extension RegistryHardeningTests {
+    /// A registry that echoes the request in its errors, `Authorization: Basic` included: the
+    /// credentials are cut out of the record and every result file, in every form.
+    @Test func credentialsEchoedByTheRegistryNeverReachTheResults() throws {
+        let server = try HostileRegistry(mode: "echo")
+        let registry = "127.0.0.1:\(server.port)"
+        let password = "PLANTED-echo-pass"
+        let scratch = VerifyRun.scratch()
+        try RegistryClientTests.writeConfig(scratch, [registry: ("echo-user", password)])
+        try "\(registry)/team/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--retries", "0", "--progress", "plain", "-t", "20"],
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        #expect(result.status == 1)
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(records.contains("not-found") && records.contains("<redacted>"), "\(records)")
+        let encoded = Data("echo-user:\(password)".utf8).base64EncodedString()
+        for name in ["results.jsonl", "error_image.txt", "good_image.txt", "timeout_image.txt", "run.json"] {
+            let text = (try? String(contentsOfFile: scratch + "/out/" + name, encoding: .utf8)) ?? ""
+            #expect(!text.contains(password) && !text.contains(encoded.prefix(16)), "\(name): \(text)")
+        }
+        #expect(!result.stderr.contains(password) && !result.stderr.contains(encoded.prefix(16)))
+    }
+}
+
+/// Fixtures/hostile-registry.py in one mode, for one test.
+final class HostileRegistry {
+    let port: Int
+    private let process: Process
+
+    struct NotStarted: Error {}
+
+    init(mode: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", VerifyRun.fixtures.appendingPathComponent("hostile-registry.py").path, mode]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NotStarted()
+        }
+        self.port = port
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}

@@ -77,8 +77,9 @@ final class RegistrySession {
         guard !requester.isClosed else { return }
         switch auth.authorization(for: target, now: Date().timeIntervalSince1970) {
         case .ready(let authorization):
+            let echoed = EchoedSecrets(sent: authorization)
             transfer(request, to: target.registry, authorization: authorization, by: requester) { [self] result in
-                switch result {
+                switch result.map({ (echoed.isEmpty ? $0.0 : $0.0.removing(echoed), $0.1) }) {
                 case .failure(let error):
                     completion(.failure(.transfer(error)))
                 case .success((let response, _)) where response.status == 401 || response.status == 403:
