@@ -160,7 +160,7 @@ struct CheckCommand: ParsableCommand {
         if let depth { try configuration.registryOptions.setDepth(depth) }
         if let platform { try configuration.registryOptions.setPlatform(platform) }
         configuration.registryOptions.insecure = insecure
-        configuration.registryOptions.caCertificate = caCert
+        if let caCert { try configuration.registryOptions.setCACertificate(caCert) }
         configuration.registryOptions.maxConnections = maxConnections
     }
 

@@ -44,6 +44,17 @@ final class WorkerCore<Backend: EngineBackend> {
         }
     }
 
+    /// A process the worker started for itself, not an image's client (a credential helper):
+    /// no orphan, and reaped by whoever started it, never by a sweep.
+    func ownChildStarted(_ pid: Int32) {
+        orphans.clientStarted(pid)
+    }
+
+    /// The process of ``ownChildStarted(_:)`` has been reaped.
+    func ownChildEnded(_ pid: Int32) {
+        orphans.clientCompleted(pid)
+    }
+
     /// Kills every running client's process group and every orphan: the supervisor is gone or
     /// wants us gone.
     func killAll() {

@@ -13,7 +13,11 @@ final class CredentialHelperRun {
     private var command: ChildCommand?
     private let timer: UVTimer
 
-    /// Starts `request` on `loop`; `completion` gets what it answered, or why it could not.
+    /// The helper's PID, which is also its process group; `nil` when it could not be started.
+    var processID: Int32? { command?.processGroup }
+
+    /// Starts `request` on `loop`; `completion` gets what it answered, or why it could not. It is
+    /// called once libuv has reaped the helper, or from within this call when it could not start.
     init(_ request: CredentialHelperRequest, loop: UVLoop, completion: @escaping (CredentialHelperOutcome) -> Void) {
         timer = UVTimer(loop: loop)
         do throws(VerifyError) {
@@ -50,5 +54,11 @@ final class CredentialHelperRun {
                 completion(.couldNotRun(reason: "\(error)"))
             }
         }
+    }
+
+    /// Kills the helper's process group (the worker is ending); its completion still comes, from
+    /// the loop, if the loop runs on.
+    func kill() {
+        command?.signalGroup(SIGKILL)
     }
 }

@@ -13,4 +13,13 @@ extension HTTPResponse {
         let byName = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         return RegistryAnswer(status: status, headers: byName, body: Array(body ?? Data()), content: content, receivedAt: Date())
     }
+
+    /// The response with `secrets` cut out of its headers and, unless it is a success (whose body
+    /// is a manifest to hash), of its body: what the server echoed of the request.
+    func removing(_ secrets: EchoedSecrets) -> HTTPResponse {
+        let isSuccess = (200..<300).contains(status)
+        return HTTPResponse(status: status, headers: headers.map { ($0.name, secrets.scrub($0.value)) },
+                            body: isSuccess ? body : body.map { Data(secrets.scrub(Array($0))) },
+                            bytesReceived: bytesReceived, primaryIP: primaryIP)
+    }
 }

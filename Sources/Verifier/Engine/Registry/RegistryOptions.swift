@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What `--client registry` checks and how it connects: the options of the registry client, handed
 /// to each worker in its ``WorkerConfiguration``.
 public struct RegistryOptions: Codable, Sendable, Equatable {
@@ -21,6 +25,20 @@ public struct RegistryOptions: Codable, Sendable, Equatable {
             throw .invalidOption(flag: "--depth", reason: "must be manifest, blobs or content, not \"\(EscapedText.make(text, limit: 100))\"")
         }
         self.depth = depth
+    }
+
+    /// Sets `--ca-cert`: a file that can be read, checked now, since curl would otherwise fail
+    /// every image with it as a network error.
+    public mutating func setCACertificate(_ path: String) throws(VerifyError) {
+        do throws(SystemError) {
+            let fd = try Posix.open(path, flags: O_RDONLY | O_CLOEXEC)
+            defer { close(fd) }
+            let status = try Posix.fileStatus(fd, describing: path)
+            guard status.st_mode & S_IFMT == S_IFREG else { throw SystemError("read \(path)", code: EISDIR) }
+        } catch {
+            throw .invalidOption(flag: "--ca-cert", reason: "cannot read \"\(EscapedText.make(path, limit: 200))\": \(String(cString: strerror(error.code)))")
+        }
+        caCertificate = path
     }
 
     /// Sets `--platform` from its command-line value.

@@ -37,8 +37,14 @@ final class RegistrySession {
     let options: RegistryOptions
     private let loop: UVLoop
     private let multi: CurlMulti
-    /// The credential helpers run so far (one per registry, and again after a mid-run 401).
+    /// The credential helpers running now (one per registry at a time).
     private var helpers: [CredentialHelperRun] = []
+    /// Told of each credential helper's PID when it starts, and again once libuv has reaped it:
+    /// the worker's sweep for orphans must leave its own children alone (a sweep that reaped a
+    /// helper first would lose its exit, and its answer with it). Set by the worker.
+    var helperStarted: (Int32) -> Void = { _ in }
+    /// See ``helperStarted``.
+    var helperEnded: (Int32) -> Void = { _ in }
     private var auth: AuthSession
     /// Blobs found good in this run, by registry, repository and digest.
     var knownBlobs = KnownGoodBlobs()
@@ -57,10 +63,11 @@ final class RegistrySession {
         auth = AuthSession(credentials: credentials)
     }
 
-    /// Cancels every transfer and lets curl go.
+    /// Cancels every transfer, kills the credential helpers still running, and lets curl go.
     func close() {
         multi.close()
         parked = [:]
+        for helper in helpers { helper.kill() }
     }
 
     /// Makes `request` for `target` on behalf of `requester`, authenticated; `completion` gets the
@@ -70,8 +77,9 @@ final class RegistrySession {
         guard !requester.isClosed else { return }
         switch auth.authorization(for: target, now: Date().timeIntervalSince1970) {
         case .ready(let authorization):
+            let echoed = EchoedSecrets(sent: authorization)
             transfer(request, to: target.registry, authorization: authorization, by: requester) { [self] result in
-                switch result {
+                switch result.map({ (echoed.isEmpty ? $0.0 : $0.0.removing(echoed), $0.1) }) {
                 case .failure(let error):
                     completion(.failure(.transfer(error)))
                 case .success((let response, _)) where response.status == 401 || response.status == 403:
@@ -113,10 +121,19 @@ final class RegistrySession {
                 wake(.token(token.key))
             }
         case .runHelper(let helper):
-            helpers.append(CredentialHelperRun(helper, loop: loop) { [self] outcome in
+            var run: CredentialHelperRun?
+            run = CredentialHelperRun(helper, loop: loop) { [self] outcome in
+                if let finished = run {
+                    helpers.removeAll { $0 === finished }
+                    if let pid = finished.processID { helperEnded(pid) }
+                }
                 auth.credentialsAnswered(helper, outcome, now: now())
                 wake(.credentials(helper.registry))
-            })
+            }
+            if let run, let pid = run.processID {
+                helpers.append(run)
+                helperStarted(pid)
+            }
         case .ready, .failed, .wait:
             break
         }

@@ -31,6 +31,8 @@ final class UVWorker {
                               RegistryImageRun(id: id, reference: reference, session: session, loop: loop,
                                                timeoutSeconds: configuration.timeoutSeconds, events: events)
                           } })
+        registry?.helperStarted = { [unowned core] in core.ownChildStarted($0) }
+        registry?.helperEnded = { [unowned core] in core.ownChildEnded($0) }
     }
 
     /// Runs until the supervisor closes the channel; returns the process exit status.
@@ -53,6 +55,7 @@ final class UVWorker {
 
     /// The supervisor is gone or wants us gone: no client may outlive this process.
     private func abandon() -> Never {
+        registry?.close()
         core.killAll()
         exit(1)
     }

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// `--client registry` where things go wrong: credential helpers among many images, and the
+/// worker's own processes.
+@Suite(.serialized, .enabled(if: Sandbox.environment != nil, "needs scripts/sandbox.sh up (scripts/test.sh runs it)"))
+struct RegistryHardeningTests {
+    /// A credential helper that takes half a second answers while hundreds of other images
+    /// finish on the same worker: the worker's sweep for orphans must leave the helper to libuv
+    /// (reaping it there lost its exit, and every image of the registry waited for ever).
+    @Test func aSlowCredentialHelperAnswersWhileOtherImagesFinish() throws {
+        let env = try #require(Sandbox.environment)
+        let plain = try #require(env["REGISTRY"])
+        let registry = try #require(env["TOKEN_REGISTRY"])
+        let expectations = try RegistryClientTests.expectations(env).filter { !$0.reference.contains("@") }
+        let scratch = VerifyRun.scratch()
+        try FileManager.default.createDirectory(atPath: scratch + "/docker", withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: ["credHelpers": [registry: "sandbox"]])
+            .write(to: URL(fileURLWithPath: scratch + "/docker/config.json"))
+        var lines: [String] = []
+        for number in 0..<600 {
+            lines.append("\(plain)/multi/app:absent\(number)")
+            if number % 50 == 25 { lines.append("\(registry)/\(expectations[(number / 50) % expectations.count].reference)") }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let path = VerifyRun.fixtures.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--depth", "manifest", "--retries", "0", "--progress", "none", "-p", "1", "-c", "100",
+                                                        "-t", "20"],
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker", "PATH": path, "FAKE_HELPER_DELAY": "0.5",
+                                               "FAKE_HELPER_HOST": registry, "FAKE_HELPER_USER": try #require(env["TOKEN_USER"]),
+                                               "FAKE_HELPER_SECRET": try #require(env["TOKEN_PASSWORD"])])
+        #expect(result.status == 1, "\(result.stderr)")
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let behindHelper = records.filter { ($0["reference"] as? String)?.hasPrefix(registry + "/") == true }
+        #expect(behindHelper.count == lines.count - 600)
+        for record in behindHelper {
+            let reference = try #require(record["reference"] as? String)
+            let expected = try #require(expectations.first { "\(registry)/\($0.reference)" == reference })
+            #expect(RegistryClientTests.outcome(record) == expected.byDepth["manifest"], "\(reference): \(record["message"] ?? "")")
+        }
+    }
+}
+
+extension RegistryHardeningTests {
+    /// A registry that echoes the request in its errors, `Authorization: Basic` included: the
+    /// credentials are cut out of the record and every result file, in every form.
+    @Test func credentialsEchoedByTheRegistryNeverReachTheResults() throws {
+        let server = try HostileRegistry(mode: "echo")
+        let registry = "127.0.0.1:\(server.port)"
+        let password = "PLANTED-echo-pass"
+        let scratch = VerifyRun.scratch()
+        try RegistryClientTests.writeConfig(scratch, [registry: ("echo-user", password)])
+        try "\(registry)/team/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--retries", "0", "--progress", "plain", "-t", "20"],
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        #expect(result.status == 1)
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(records.contains("not-found") && records.contains("<redacted>"), "\(records)")
+        let encoded = Data("echo-user:\(password)".utf8).base64EncodedString()
+        for name in ["results.jsonl", "error_image.txt", "good_image.txt", "timeout_image.txt", "run.json"] {
+            let text = (try? String(contentsOfFile: scratch + "/out/" + name, encoding: .utf8)) ?? ""
+            #expect(!text.contains(password) && !text.contains(encoded.prefix(16)), "\(name): \(text)")
+        }
+        #expect(!result.stderr.contains(password) && !result.stderr.contains(encoded.prefix(16)))
+    }
+}
+
+/// Fixtures/hostile-registry.py in one mode, for one test.
+final class HostileRegistry {
+    let port: Int
+    private let process: Process
+
+    struct NotStarted: Error {}
+
+    init(mode: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", VerifyRun.fixtures.appendingPathComponent("hostile-registry.py").path, mode]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NotStarted()
+        }
+        self.port = port
+    }
+
+    deinit {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
