@@ -68,6 +68,27 @@ extension RegistryHardeningTests {
     }
 }
 
+/// A token service that answers a byte a second: the token request is given up after the image
+/// timeout (at most 30 s), and the images of that repository fail with it (one token scope), instead
+/// of each waiting its whole timeout behind a request nothing ends.
+struct RegistryAuthLimitTests {
+    @Test func aTokenServiceThatTricklesFailsTheImagesInsteadOfHoldingThem() throws {
+        let registry = try HostileRegistry(mode: "trickle-token")
+        let scratch = VerifyRun.scratch()
+        let list = (1...6).map { "127.0.0.1:\(registry.port)/team/app:v\($0)" }.joined(separator: "\n") + "\n"
+        try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let started = Date()
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--retries", "0", "--progress", "none", "-p", "1", "-c", "1", "-t", "3"],
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        #expect(result.status == 1)
+        #expect(Date().timeIntervalSince(started) < 12, "not six timeouts of 3 s each")
+        let errors = ((try? String(contentsOfFile: scratch + "/out/error_image.txt", encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(errors.count >= 5, "\(errors)")
+        #expect(errors.allSatisfy { $0.contains("\tnetwork\t") && $0.contains("no answer within 3 s") }, "\(errors)")
+    }
+}
+
 /// Fixtures/hostile-registry.py in one mode, for one test.
 final class HostileRegistry {
     let port: Int

@@ -6,11 +6,14 @@ connection, as most HTTP servers do, so that --insecure falls back to plain HTTP
 Modes:
   echo    asks for Basic credentials, then answers every manifest with 404 and an error whose
           message echoes the request's headers, Authorization included (as some gateways do)
+  trickle-token
+          asks for a Bearer token from its own /token, which answers a byte a second for ever
 """
 import json
 import socket
 import sys
 import threading
+import time
 
 MODE = sys.argv[1]
 
@@ -54,6 +57,15 @@ def serve(conn):
                 else:
                     error = {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "no such manifest; request: " + json.dumps(headers)}]}
                     send(conn, "404 Not Found", [("Content-Type", "application/json")], json.dumps(error).encode())
+            elif MODE == "trickle-token":
+                if path.startswith("/token"):
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                    while True:
+                        conn.sendall(b" ")
+                        time.sleep(1)
+                port = conn.getsockname()[1]
+                challenge = f'Bearer realm="http://127.0.0.1:{port}/token",service="hostile",scope="repository:team/app:pull"'
+                send(conn, "401 Unauthorized", [("WWW-Authenticate", challenge)])
     except OSError:
         pass
     finally:

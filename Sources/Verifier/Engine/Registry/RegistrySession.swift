@@ -37,6 +37,15 @@ final class RegistrySession {
     let options: RegistryOptions
     private let loop: UVLoop
     private let multi: CurlMulti
+    /// The time limits of the pings and token requests in flight.
+    private var authTimers: [ObjectIdentifier: UVTimer] = [:]
+    /// How long a ping or a token request may take (30 s, or the image timeout when shorter): no
+    /// image owns it, so no image's timeout ends it, and a registry whose token service trickles
+    /// would keep its images waiting for ever.
+    private let authLimitSeconds: Double
+    /// How long connecting may take when `--insecure` tries HTTPS before plain HTTP (docker's TLS
+    /// handshake limit): a plain-HTTP server never answers a TLS hello.
+    static let insecureHTTPSConnectMilliseconds: UInt64 = 10_000
     /// The credential helpers running now (one per registry at a time).
     private var helpers: [CredentialHelperRun] = []
     /// Told of each credential helper's PID when it starts, and again once libuv has reaped it:
@@ -54,9 +63,10 @@ final class RegistrySession {
     private var plainHTTP: Set<String> = []
 
     /// A session on `loop` with `options`, for credentials found in `credentials`.
-    init(loop: UVLoop, options: RegistryOptions, credentials: CredentialFiles) throws(VerifyError) {
+    init(loop: UVLoop, options: RegistryOptions, timeoutSeconds: Double, credentials: CredentialFiles) throws(VerifyError) {
         self.options = options
         self.loop = loop
+        authLimitSeconds = min(30, timeoutSeconds)
         var multiOptions = CurlMulti.Options()
         multiOptions.maxConnectionsPerHost = options.maxConnections
         multi = try CurlMulti(loop: loop, options: multiOptions)
@@ -65,6 +75,8 @@ final class RegistrySession {
 
     /// Cancels every transfer, kills the credential helpers still running, and lets curl go.
     func close() {
+        for timer in authTimers.values { timer.close() }
+        authTimers = [:]
         multi.close()
         parked = [:]
         for helper in helpers { helper.kill() }
@@ -113,7 +125,7 @@ final class RegistrySession {
             request.headers = token.headers.map { ($0.name, $0.value.revealed) }
             request.insecure = options.insecure
             request.caCertificate = options.caCertificate
-            multi.start(request) { [self] result in
+            startAuthRequest(request) { [self] result in
                 switch result {
                 case .success(let response): auth.tokenAnswered(token, status: response.status, body: Array(response.body ?? Data()), now: now())
                 case .failure(let error): auth.tokenFailed(token, reason: error.message, now: now())
@@ -144,7 +156,8 @@ final class RegistrySession {
         var request = HTTPRequest(.get, "\(scheme)://\(registry.apiHost)/v2/", bodyLimit: 1 << 20)
         request.insecure = options.insecure
         request.caCertificate = options.caCertificate
-        multi.start(request) { [self] result in
+        if scheme == "https" && options.insecure { request.connectTimeoutMilliseconds = Self.insecureHTTPSConnectMilliseconds }
+        startAuthRequest(request) { [self] result in
             let now = Date().timeIntervalSince1970
             switch result {
             case .success(let response):
@@ -156,6 +169,22 @@ final class RegistrySession {
                 auth.pingFailed(registry, reason: error.message, now: now)
             }
             wake(.ping(registry))
+        }
+    }
+
+    /// Starts a ping or a token request, ended after `authLimitSeconds` as a stalled transfer.
+    private func startAuthRequest(_ request: HTTPRequest, completion: @escaping (Result<HTTPResponse, HTTPTransferError>) -> Void) {
+        let timer = UVTimer(loop: loop)
+        let key = ObjectIdentifier(timer)
+        authTimers[key] = timer
+        let transfer = multi.start(request) { [self] result in
+            authTimers.removeValue(forKey: key)?.close()
+            completion(result)
+        }
+        timer.schedule(after: milliseconds(authLimitSeconds)) { [self] in
+            authTimers.removeValue(forKey: key)?.close()
+            transfer.cancel()
+            completion(.failure(HTTPTransferError(kind: .stalled, message: "\(request.url): no answer within \(authLimitSeconds.formatted()) s")))
         }
     }
 

@@ -20,7 +20,7 @@ final class UVWorker {
         self.channel = channel
         let loop = loop
         let registry = try configuration.registry.map { options throws(VerifyError) in
-            try RegistrySession(loop: loop, options: options, credentials: try CredentialFiles.forThisUser())
+            try RegistrySession(loop: loop, options: options, timeoutSeconds: configuration.timeoutSeconds, credentials: try CredentialFiles.forThisUser())
         }
         self.registry = registry
         core = WorkerCore(configuration: configuration,
