@@ -142,7 +142,8 @@ struct CheckCommand: ParsableCommand {
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
-        if let shard { configuration.shard = try Shard(parsing: shard) }
+        // The one shard of 1 is the whole list: run, recorded and resumed as without --shard.
+        if let shard, case let parsed = try Shard(parsing: shard), parsed.count > 1 { configuration.shard = parsed }
         if let registry {
             do { configuration.registry = try RegistryHost(parsing: registry) } catch {
                 throw .invalidOption(flag: "--registry", reason: error.reason)
