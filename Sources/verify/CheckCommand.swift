@@ -62,6 +62,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Connections per registry per worker (--client registry).")
     var maxConnections = RunConfiguration.standard.registryOptions.maxConnections
 
+    @Option(name: .long, help: ArgumentHelp("Verify only the lines of shard K of N (K from 0, as a Kubernetes Indexed Job's JOB_COMPLETION_INDEX): those whose SHA-256 is K modulo N. verify merge joins the shards' output directories.", valueName: "K/N"))
+    var shard: String?
+
     @Flag(name: .long, help: "Leave pulled images on the daemon instead of removing them.")
     var keep = false
 
@@ -139,6 +142,8 @@ struct CheckCommand: ParsableCommand {
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
+        // The one shard of 1 is the whole list: run, recorded and resumed as without --shard.
+        if let shard, case let parsed = try Shard(parsing: shard), parsed.count > 1 { configuration.shard = parsed }
         if let registry {
             do { configuration.registry = try RegistryHost(parsing: registry) } catch {
                 throw .invalidOption(flag: "--registry", reason: error.reason)

@@ -4,7 +4,8 @@ import Foundation
 /// so that a list of a million lines can be planned a chunk at a time while the first images are
 /// already being verified, and so that the rules can be tested like ``ImagePipeline``.
 ///
-/// - Blank lines and comments are skipped.
+/// - Blank lines and comments are skipped, and so are the lines of other shards (`--shard`), which
+///   are neither verified nor counted; a line too long to read belongs to the shard of its stand-in.
 /// - A line that repeats an earlier one is a duplicate: counted, never verified.
 /// - A line with a result from an earlier run (`--resume`) is left out; with `retryFailed`, only
 ///   when that result is good (an invalid line stays invalid).
@@ -44,6 +45,7 @@ struct ListPlanner {
 
     private let registry: RegistryHost?
     private let retryFailed: Bool
+    private let shard: Shard?
     private let history: ResultHistory?
     private var firstSeen: [LineKey: FirstSeen] = [:]
     /// Another spelling of an image planned under a key (a line that pulls the same image as the
@@ -57,15 +59,18 @@ struct ListPlanner {
     /// Every job planned, by id: where its line is (16 bytes a job).
     private(set) var jobs: [PlannedJob] = []
     private var lineNumber = 0
-    /// Lines planned that are neither blank, nor comments, nor duplicates.
+    /// Lines planned that are neither blank, nor comments, nor duplicates, nor of another shard.
     private(set) var entries = 0
+    /// Lines left out as another shard's (``Shard``), duplicates included.
+    private(set) var otherShards = 0
 
     /// A planner for a list whose lines pull from `registry` (when given), with the results of
-    /// earlier runs in `history` (when resuming).
-    init(registry: RegistryHost?, history: ResultHistory?, retryFailed: Bool, expectedLines: Int = 0) {
+    /// earlier runs in `history` (when resuming); only the lines of `shard` are planned, when given.
+    init(registry: RegistryHost?, history: ResultHistory?, retryFailed: Bool, shard: Shard? = nil, expectedLines: Int = 0) {
         self.registry = registry
         self.history = history
         self.retryFailed = retryFailed
+        self.shard = shard
         firstSeen.reserveCapacity(expectedLines)
         jobs.reserveCapacity(expectedLines)
     }
@@ -78,8 +83,12 @@ struct ListPlanner {
         lineNumber += 1
         // A line too long to read is recorded under a stand-in, planned like any other invalid line
         // (a --resume finds its record under the stand-in).
-        let text = line.bytes.map(ImageList.trim) ?? "(line \(lineNumber): \(line.length) bytes)"
+        let text = line.bytes.map(ImageList.trim) ?? Self.standIn(line: lineNumber, length: line.length)
         if text.isEmpty || text.hasPrefix("#") { return .skipped }
+        if let shard, !shard.contains(text) {
+            otherShards += 1
+            return .skipped
+        }
         let entry = ImageList.Entry(line: lineNumber, text: text)
         let textKey = LineKey(text)
         let newest = history?.meet(textKey, on: lineNumber)
@@ -132,6 +141,11 @@ struct ListPlanner {
         }
         if sharing == nil { firstSeen[key] = FirstSeen(id: UInt32(id), tagged: tag) }
         return .job(job, sharing: sharing)
+    }
+
+    /// What stands for the text of line `line`, `length` bytes long, too long to read.
+    static func standIn(line: Int, length: Int) -> String {
+        "(line \(line): \(length) bytes)"
     }
 
     /// The record of an invalid line.

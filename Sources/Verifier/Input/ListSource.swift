@@ -69,19 +69,22 @@ final class ListSource {
     /// stand-in for its text, as nothing could parse it and no record should hold it.
     static let maximumLineLength = 16 << 20
 
-    /// Lines that are neither blank nor comments: how many images the list names at most (before
-    /// its duplicates are known), read in one quick pass.
-    func countEntries() throws(VerifyError) -> Int {
+    /// Lines that are neither blank nor comments (of `shard`, when given): how many images the list
+    /// names at most (before its duplicates are known), read in one quick pass.
+    func countEntries(shard: Shard? = nil) throws(VerifyError) -> Int {
         var reader = lines()
         var count = 0
+        var lineNumber = 0
         do {
             while let line = try reader.next() {
+                lineNumber += 1
                 guard let bytes = line.bytes else {
-                    count += 1
+                    if shard?.contains(ListPlanner.standIn(line: lineNumber, length: line.length)) ?? true { count += 1 }
                     continue
                 }
                 let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-                if let first = bytes.first(where: { !isSpace($0) }), first != UInt8(ascii: "#") { count += 1 }
+                guard let first = bytes.first(where: { !isSpace($0) }), first != UInt8(ascii: "#") else { continue }
+                if shard?.contains(ImageList.trim(bytes)) ?? true { count += 1 }
             }
         } catch {
             throw .listUnreadable(path: path, reason: String(cString: strerror(error.code)))

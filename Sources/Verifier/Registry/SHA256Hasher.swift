@@ -31,6 +31,11 @@ final class SHA256Hasher {
 
     /// The digest of everything added, as a registry writes it: `sha256:` and 64 lowercase hex digits.
     func finalize() -> String {
+        Digest.algorithmPrefix + Self.hex(finalizeBytes())
+    }
+
+    /// The digest of everything added: its 32 bytes.
+    func finalizeBytes() -> [UInt8] {
         precondition(!finished, "SHA256Hasher.finalize called twice")
         finished = true
         var hash = [UInt8](repeating: 0, count: 32)
@@ -38,7 +43,7 @@ final class SHA256Hasher {
         guard EVP_DigestFinal_ex(context, &hash, &length) == 1, length == 32 else {
             preconditionFailure("EVP_DigestFinal_ex failed")
         }
-        return Digest.algorithmPrefix + Self.hex(hash)
+        return hash
     }
 
     /// The digest of `bytes`, all at once.

@@ -19,6 +19,28 @@ enum RecordScanner {
         return (record.reference, record.status)
     }
 
+    /// When the record's image was finished, as a number that orders records as time does: the
+    /// digits of `finished_at` (`2026-11-28T03:54:21.123Z` is 20261128035421123); 0 (older than
+    /// any) when the record has no `finished_at` in the form verify writes.
+    static func finishedAt(of line: ArraySlice<UInt8>) -> Int64 {
+        guard let text = plainString(after: finishedAtKey, in: line) else { return 0 }
+        let bytes = Array(text.utf8)
+        let separators: [Int: UInt8] = [4: UInt8(ascii: "-"), 7: UInt8(ascii: "-"), 10: UInt8(ascii: "T"), 13: UInt8(ascii: ":"),
+                                        16: UInt8(ascii: ":"), 19: UInt8(ascii: "."), 23: UInt8(ascii: "Z")]
+        guard bytes.count == 24 else { return 0 }
+        var value: Int64 = 0
+        for (position, byte) in bytes.enumerated() {
+            if let separator = separators[position] {
+                guard byte == separator else { return 0 }
+            } else {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return 0 }
+                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+        }
+        return value
+    }
+
+    private static let finishedAtKey = Array(#""finished_at":""#.utf8)
     private static let referenceKey = Array(#""reference":""#.utf8)
     private static let statusKey = Array(#""status":""#.utf8)
 

@@ -136,16 +136,25 @@ final class ResultWriter {
         do { json = try encoder.encode(record) } catch {
             preconditionFailure("an ImageRecord always encodes: \(error)")
         }
-        try append(JSONLine.make(json), to: Self.recordsFile)
-        let status = Self.statusLine(reference: record.reference, status: record.verdict.status,
-                                     category: record.verdict.category, message: record.verdict.message)
-        try append(status.bytes, to: status.file)
+        try write(line: JSONLine.make(json), reference: record.reference, status: record.verdict.status,
+                  category: record.verdict.category, message: record.verdict.message)
+    }
+
+    /// Appends `line`, a record as `results.jsonl` holds it (its newline included), and the
+    /// status line of its `reference`, `status`, `category` and `message`: what ``write(_:)``
+    /// does with a record already encoded (`verify merge` copies records so).
+    ///
+    /// - Throws: what ``write(_:)`` throws.
+    func write(line: [UInt8], reference: String, status: ImageStatus, category: ErrorCategory?, message: String?) throws(VerifyError) {
+        try append(line, to: Self.recordsFile)
+        let statusLine = Self.statusLine(reference: reference, status: status, category: category, message: message)
+        try append(statusLine.bytes, to: statusLine.file)
         do { try replaceOldFiles() } catch {
             takeBackRecord()
             throw .outputNotWritable(error)
         }
         for (name, file) in files { files[name]?.committed = file.length }
-        if case .resume = mode { history.noteWritten(record.reference, record.verdict.status) }
+        if case .resume = mode { history.noteWritten(reference, status) }
         hasWritten = true
     }
 

@@ -11,6 +11,9 @@ struct RunParameters: Codable, Sendable, Equatable {
     var depth: String?
     /// `--platform`, for the registry client, if given.
     var platform: String?
+    /// `--shard`, if given: which lines of the list the results are for. It does not change what
+    /// "good" means (``differenceInMeaning(from:)`` leaves it out), only which lines were verified.
+    var shard: Shard?
 
     /// The file's name in the output directory.
     static let fileName = "run.json"
@@ -23,10 +26,26 @@ struct RunParameters: Codable, Sendable, Equatable {
             depth = configuration.registryOptions.depth.rawValue
             platform = configuration.registryOptions.platform?.description
         }
+        shard = configuration.shard
     }
 
     /// What differs from `earlier`, in words a person can act on; `nil` when nothing does.
     func difference(from earlier: RunParameters) -> String? {
+        var differences = differencesInMeaning(from: earlier)
+        if shard != earlier.shard {
+            differences.append("--shard was \(earlier.shard?.description ?? "not given"), now \(shard?.description ?? "not given")")
+        }
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
+    }
+
+    /// What differs from `other` in what "good" means (the client, `--registry`, `--depth`,
+    /// `--platform`, never `--shard`), in words a person can act on; `nil` when nothing does.
+    func differenceInMeaning(from other: RunParameters) -> String? {
+        let differences = differencesInMeaning(from: other)
+        return differences.isEmpty ? nil : differences.joined(separator: "; ")
+    }
+
+    private func differencesInMeaning(from earlier: RunParameters) -> [String] {
         var differences: [String] = []
         if client != earlier.client { differences.append("the client was \(earlier.client), now \(client)") }
         if registry != earlier.registry {
@@ -36,7 +55,7 @@ struct RunParameters: Codable, Sendable, Equatable {
         if platform != earlier.platform {
             differences.append("--platform was \(earlier.platform ?? "not given"), now \(platform ?? "not given")")
         }
-        return differences.isEmpty ? nil : differences.joined(separator: "; ")
+        return differences
     }
 
     /// The file's bytes.

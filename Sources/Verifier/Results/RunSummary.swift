@@ -14,6 +14,9 @@ public struct RunSummary: Sendable {
     private(set) var earlier = 0
     /// Records in the directory for lines that are no longer in the list; kept, not counted.
     var recordsForOtherLines = 0
+    /// The shard of the list this run verified (`--shard`), and the lines it left to other shards.
+    var shard: Shard?
+    var otherShardLines = 0
     /// The messages of the invalid lines.
     private(set) var invalidLines = Sample<String>()
     /// Records written so far, by status.
@@ -127,6 +130,9 @@ public struct RunSummary: Sendable {
         if !rateCuts.isEmpty {
             let shown = rateCuts.prefix(10).map { String(format: "%.2f/s", $0) }.joined(separator: ", ")
             lines.append("  start rate: cut \(rateCuts.count) times after rate-limited answers: \(shown)\(rateCuts.count > 10 ? ", …" : "")")
+        }
+        if let shard {
+            lines.append("  shard \(shard): \(otherShardLines) lines of the list belong to the other \(shard.count - 1) shards (verify merge joins their results)")
         }
         if earlier > 0 || recordsForOtherLines > 0 {
             lines.append("  resumed: \(earlier) results from earlier runs counted above; \(recordsForOtherLines) records kept for lines no longer in the list")

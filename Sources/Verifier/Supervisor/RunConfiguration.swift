@@ -4,6 +4,8 @@
 public struct RunConfiguration: Sendable {
     /// The image list's path, or `-` for standard input.
     public var listPath: String
+    /// Verify only the lines of this shard of the list (`--shard K/N`); `nil` for every line.
+    public var shard: Shard?
     /// Where the result files go.
     public var outputDirectory: String = "."
     /// The engine the workers run.

@@ -82,7 +82,8 @@ final class Supervisor {
         self.list = list
         lines = list.lines()
         planner = ListPlanner(registry: configuration.registry, history: history, retryFailed: configuration.retryFailed,
-                              expectedLines: summary.total)
+                              shard: configuration.shard, expectedLines: summary.total)
+        self.summary.shard = configuration.shard
         policy = SupervisorPolicy(concurrency: configuration.concurrency, processes: configuration.processes,
                                   deadlineSeconds: configuration.supervisorDeadlineSeconds, retry: configuration.retryPolicy,
                                   limiter: StartRateLimiter(ceiling: configuration.rate))
@@ -151,6 +152,7 @@ final class Supervisor {
         policy.planningDone = true
         summary.total = planner.entries
         summary.recordsForOtherLines = planner.unmatchedRecords
+        summary.otherShardLines = planner.otherShards
         planning?.close()
         planning = nil
     }

@@ -18,7 +18,7 @@ public enum Verification {
         let list = try ListSource(path: configuration.listPath)
         // Counted before the output directory is touched: a signal before the supervisor watches
         // them ends verify at once, and would leave what --overwrite prepares behind.
-        let total = try list.countEntries()
+        let total = try list.countEntries(shard: configuration.shard)
         let client: String
         switch configuration.clientKind {
         case .docker: client = try ClientLocator.locate(configuration.client)

@@ -24,6 +24,12 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case resumeMismatch(path: String, difference: String)
     /// The output directory already holds results and `--overwrite` was not given.
     case outputHoldsResults(path: String)
+    /// `verify merge`: a directory to merge cannot be used, for this reason.
+    case mergeInput(path: String, problem: String)
+    /// `verify merge`: a directory's results were made with other parameters than the first's.
+    case mergeMismatch(path: String, first: String, difference: String)
+    /// `verify merge`: the directory to merge into already holds results and `--overwrite` was not given.
+    case mergeOutputHoldsResults(path: String)
     /// The container daemon does not answer.
     case daemonUnavailable(String)
     /// A registry credentials file (docker's config.json, podman's auth.json) cannot be used.
@@ -64,6 +70,12 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "\(path) already holds results; pass --resume to continue them, --overwrite to replace them, or choose another --output-dir"
         case .outputInUse(let path):
             return "another verify is writing results into \(EscapedText.make(path)); wait for it to finish, or choose another --output-dir"
+        case .mergeInput(let path, let problem):
+            return "cannot merge \(EscapedText.make(path)): \(problem)"
+        case .mergeMismatch(let path, let first, let difference):
+            return "cannot merge: \(path) says its results were made differently from \(first) (\(difference)); merge only the results of one question, the shards of one run"
+        case .mergeOutputHoldsResults(let path):
+            return "\(path) already holds results; pass --overwrite to replace them, or merge into another directory"
         case .resumeMismatch(let path, let difference):
             return "cannot resume: \(path) says these results were made differently (\(difference)); run with the same options, or pass --overwrite"
         case .credentials(let problem):

@@ -21,13 +21,13 @@ struct PlannedList {
 
     /// Plans `text`; `isOpen` says which jobs are still open when a later line pulls the same image.
     init(_ text: String, registry: RegistryHost? = nil, history: ResultHistory? = nil, retryFailed: Bool = false,
-         isOpen: (Int) -> Bool = { _ in true }) {
-        self.init(bytes: Array(text.utf8), registry: registry, history: history, retryFailed: retryFailed, isOpen: isOpen)
+         shard: Shard? = nil, isOpen: (Int) -> Bool = { _ in true }) {
+        self.init(bytes: Array(text.utf8), registry: registry, history: history, retryFailed: retryFailed, shard: shard, isOpen: isOpen)
     }
 
     init(bytes: [UInt8], registry: RegistryHost? = nil, history: ResultHistory? = nil, retryFailed: Bool = false,
-         isOpen: (Int) -> Bool = { _ in true }) {
-        var planner = ListPlanner(registry: registry, history: history, retryFailed: retryFailed)
+         shard: Shard? = nil, isOpen: (Int) -> Bool = { _ in true }) {
+        var planner = ListPlanner(registry: registry, history: history, retryFailed: retryFailed, shard: shard)
         var offset = 0
         let parts = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         for (index, part) in parts.enumerated() {
