@@ -8,13 +8,14 @@
 #   skopeo, umoci         build and push example images without an engine
 #   python3, curl         the hanging registry stand-in, the image pusher and the token front, and
 #                         health checks
+#   python3-yaml          PyYAML, for scripts/check-deploy.py (the Kubernetes manifests' check)
 #   apache2-utils         htpasswd, for the sandbox's registry that wants Basic credentials
 #   openssl               the sandbox's TLS registry: its CA and certificate
 #   tmux                  a real terminal for the progress bar's tests
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 curl tmux apache2-utils openssl)
+packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi
