@@ -110,6 +110,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "How the uv engine starts clients: posix (posix_spawn, vfork-like) or uv (uv_spawn, fork; slower as workers grow).")
     var spawn = RunConfiguration.standard.spawn
 
+    @OptionGroup var reports: ReportOptions
+
     func validate() throws {
         do { try configuration().validate() } catch { throw ValidationError(error.description) }
     }
@@ -139,6 +141,7 @@ struct CheckCommand: ParsableCommand {
         configuration.progressIntervalSeconds = progressInterval
         configuration.engine = engine
         configuration.spawn = spawn
+        configuration.reports = reports.targets
         if let registry {
             do { configuration.registry = try RegistryHost(parsing: registry) } catch {
                 throw .invalidOption(flag: "--registry", reason: error.reason)
