@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The HTML report's template engine (logic-less, HTML-escaping by default, no dependencies).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -31,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "Verifier",
-            dependencies: ["CLibUV", "CCurl", "COpenSSL", "CVerifyLinux"]
+            dependencies: ["CLibUV", "CCurl", "COpenSSL", "CVerifyLinux", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .executableTarget(
             name: "verify",

@@ -12,10 +12,13 @@
 #   apache2-utils         htpasswd, for the sandbox's registry that wants Basic credentials
 #   openssl               the sandbox's TLS registry: its CA and certificate
 #   tmux                  a real terminal for the progress bar's tests
+#   chromium              headless, to render the HTML report, dump its DOM and catch any request it makes
+#   libxml2-utils         xmllint, to validate the JUnit report against the junit plugin's schema
+#   prometheus            promtool, to check the Prometheus textfile report
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl)
+packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl chromium libxml2-utils prometheus)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi
@@ -31,6 +34,7 @@ fi
 # Debian starts the packaged services; the sandbox runs its own, on its own ports and sockets.
 if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
   $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  $sudo systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 fi
 if ! command -v swift >/dev/null 2>&1; then
   echo "install-deps: no Swift toolchain on PATH; install Swift 6 from swift.org (it is not a Debian package)" >&2

@@ -113,6 +113,8 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "How the uv engine starts clients: posix (posix_spawn, vfork-like) or uv (uv_spawn, fork; slower as workers grow).")
     var spawn = RunConfiguration.standard.spawn
 
+    @OptionGroup var reports: ReportOptions
+
     func validate() throws {
         do { try configuration().validate() } catch { throw ValidationError(error.description) }
     }
@@ -144,6 +146,7 @@ struct CheckCommand: ParsableCommand {
         configuration.spawn = spawn
         // The one shard of 1 is the whole list: run, recorded and resumed as without --shard.
         if let shard, case let parsed = try Shard(parsing: shard), parsed.count > 1 { configuration.shard = parsed }
+        configuration.reports = reports.targets
         if let registry {
             do { configuration.registry = try RegistryHost(parsing: registry) } catch {
                 throw .invalidOption(flag: "--registry", reason: error.reason)

@@ -6,6 +6,6 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Prove that a registry migration worked: check every image of a list on the new registry.",
-        subcommands: [CheckCommand.self, MergeCommand.self],
+        subcommands: [CheckCommand.self, ReportCommand.self, MergeCommand.self],
         defaultSubcommand: CheckCommand.self)
 }

@@ -58,6 +58,9 @@ public struct RunConfiguration: Sendable {
     /// Seconds between plain progress lines on stderr; 0 for no progress at all, whatever
     /// `progress` says (how it was turned off before `--progress`).
     public var progressIntervalSeconds: Double = 5
+    /// The reports written from the output directory once the run has an outcome (`--html`,
+    /// `--junit`, `--metrics`).
+    public var reports = ReportTargets()
 
     /// The defaults for verifying the list at `listPath` with `processes` workers.
     public init(listPath: String, processes: Int) {

@@ -42,7 +42,13 @@ public enum Verification {
         let outcome = supervisor.run()
         // A line re-run by --retry-failed has an older record in a status file: write them anew.
         if configuration.retryFailed && writer.hasWritten { try writer.rewriteStatusFiles() }
-        if case .completed = outcome { try writer.commit() }
+        var resultsAreThisRuns = writer.hasWritten
+        if case .completed = outcome {
+            try writer.commit()
+            resultsAreThisRuns = true
+        }
+        // Not from the old results that an --overwrite run stopped before replacing.
+        if resultsAreThisRuns { try configuration.reports.write(from: configuration.outputDirectory) }
         return outcome
     }
 }

@@ -42,6 +42,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
     case workersFailing(String)
     /// The event loop could not do something it must.
     case eventLoop(String)
+    /// `verify report`: the results to report on cannot be read.
+    case resultsUnreadable(path: String, reason: String)
 
     /// What a failed write of results means: ``outputFull(_:)`` when the disk, a quota or the file
     /// size limit is full, ``outputNotWritable(_:)`` otherwise.
@@ -90,6 +92,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
             return "worker processes are failing: \(reason)"
         case .eventLoop(let reason):
             return "event loop failure: \(reason)"
+        case .resultsUnreadable(let path, let reason):
+            return "cannot read the results \(EscapedText.make(path)) (\(reason)); name the --output-dir of a verify check run"
         }
     }
 }
