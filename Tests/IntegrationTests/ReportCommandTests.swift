@@ -11,6 +11,16 @@ struct ReportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scratch + "/report.html"))
     }
 
+    /// A report path in a directory that does not exist is refused before the run, not at its end.
+    @Test func aReportInADirectoryThatDoesNotExistIsRefusedBeforeTheRun() throws {
+        let scratch = VerifyRun.scratch()
+        let run = try VerifyRun.run(engine: "uv", list: "r.example.com/team/good:v1\n",
+                                    arguments: ["--metrics", scratch + "/missing/verify.prom"], scratch: scratch)
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("verify: error: --metrics: cannot write \(scratch)/missing/verify.prom: stat \(scratch)/missing"), "\(run.stderr)")
+        #expect(run.calls.isEmpty, "nothing was pulled")
+    }
+
     @Test func checkWritesTheReportsAtTheEndAndReportWritesThemAgain() throws {
         let scratch = VerifyRun.scratch()
         let reports = ["--html", scratch + "/report.html", "--junit", scratch + "/junit.xml", "--metrics", scratch + "/verify.prom"]

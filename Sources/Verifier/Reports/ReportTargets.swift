@@ -22,6 +22,24 @@ public struct ReportTargets: Sendable, Equatable {
     /// No report asked for.
     public var isEmpty: Bool { html == nil && junit == nil && metrics == nil }
 
+    /// Checks, before a run, that each report has a directory to be written in: a run of hours
+    /// should not learn at its end that `--html` named a directory that does not exist.
+    ///
+    /// - Throws: ``VerifyError/invalidOption(flag:reason:)`` naming the option.
+    func checkDirectories() throws(VerifyError) {
+        for (flag, path) in [("--html", html), ("--junit", junit), ("--metrics", metrics)] {
+            guard let path else { continue }
+            let directory = (path as NSString).deletingLastPathComponent
+            let info: stat
+            do { info = try Posix.status(directory.isEmpty ? "." : directory) } catch {
+                throw .invalidOption(flag: flag, reason: "cannot write \(EscapedText.make(path)): \(error)")
+            }
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw .invalidOption(flag: flag, reason: "cannot write \(EscapedText.make(path)): \(EscapedText.make(directory)) is not a directory")
+            }
+        }
+    }
+
     /// Reads the results in `directory` and writes each report asked for, each whole or not at all.
     ///
     /// - Throws: ``VerifyError/resultsUnreadable(path:reason:)`` when `directory` holds no

@@ -102,6 +102,7 @@ public struct RunConfiguration: Sendable {
             throw .invalidOption(flag: "--overwrite", reason: "replaces the results that --resume and --retry-failed continue; give one or the other")
         }
         try Self.check(registryOptions.maxConnections, in: Bounds.maxConnections, flag: "--max-connections", unit: "")
+        try reports.checkDirectories()
         if clientKind == .registry {
             if engine == .dispatch {
                 throw .invalidOption(flag: "--engine", reason: "--client registry runs on the uv engine's loops only")
