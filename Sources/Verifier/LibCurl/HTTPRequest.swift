@@ -41,6 +41,9 @@ struct HTTPRequest {
     var lowSpeedBytesPerSecond = 1
     /// See ``lowSpeedBytesPerSecond``.
     var lowSpeedSeconds = 60
+    /// curl's receive buffer for a request with a ``bodySink``.
+    static let streamingBufferSize = 64 * 1024
+
     /// How many redirects are followed (registries send blob reads to storage elsewhere).
     var maxRedirects = 10
 
