@@ -22,6 +22,11 @@ struct WorkerConfiguration: Codable, Sendable {
     /// The supervisor's PID: a worker whose parent is no longer this exits at once.
     var supervisorPID: Int32
 
+    /// How this worker starts its children. A registry worker starts none but credential helpers,
+    /// with `uv_spawn` (they need a standard input): libuv must then be its only reaper, so it has
+    /// no `posix_spawn` reaper, whose `waitpid(-1)` would take a helper's exit from libuv.
+    var childSpawn: SpawnKind { registry == nil ? spawn : .uv }
+
     /// What worker `index` of `run` needs, with the client already located at `client`.
     init(_ run: RunConfiguration, index: Int, client: String, supervisorPID: Int32) {
         engine = run.engine

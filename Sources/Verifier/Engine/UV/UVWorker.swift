@@ -25,7 +25,7 @@ final class UVWorker {
         self.registry = registry
         core = WorkerCore(configuration: configuration,
                           backend: UVBackend(loop: loop, client: configuration.client, drainSeconds: configuration.drainSeconds,
-                                             spawn: configuration.spawn),
+                                             spawn: configuration.childSpawn),
                           send: { channel.send($0) },
                           registryRun: registry.map { session in { id, reference, events in
                               RegistryImageRun(id: id, reference: reference, session: session, loop: loop,
