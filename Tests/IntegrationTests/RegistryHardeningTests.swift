@@ -89,6 +89,23 @@ struct RegistryAuthLimitTests {
     }
 }
 
+/// An image that times out while it waits behind authentication says so: its timeout names the
+/// ping it waited for, not only its own request, which never went out.
+struct RegistryTimeoutMessageTests {
+    @Test func aTimeoutBehindThePingNamesThePing() throws {
+        let registry = try HostileRegistry(mode: "hang")
+        let scratch = VerifyRun.scratch()
+        try "127.0.0.1:\(registry.port)/team/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
+        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
+                                                        "--retries", "0", "--progress", "none", "-t", "2"],
+                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        #expect(result.status == 1)
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(records.contains("no result within 2 s; waiting for the ping of 127.0.0.1:\(registry.port) (GET /v2/), before GET /v2/team/app/manifests/v1"),
+                "\(records)")
+    }
+}
+
 /// Fixtures/hostile-registry.py in one mode, for one test.
 final class HostileRegistry {
     let port: Int

@@ -8,6 +8,7 @@ Modes:
           message echoes the request's headers, Authorization included (as some gateways do)
   trickle-token
           asks for a Bearer token from its own /token, which answers a byte a second for ever
+  hang    reads each request and never answers it
 """
 import json
 import socket
@@ -57,6 +58,8 @@ def serve(conn):
                 else:
                     error = {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "no such manifest; request: " + json.dumps(headers)}]}
                     send(conn, "404 Not Found", [("Content-Type", "application/json")], json.dumps(error).encode())
+            elif MODE == "hang":
+                time.sleep(3600)
             elif MODE == "trickle-token":
                 if path.startswith("/token"):
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")

@@ -85,7 +85,9 @@ final class RegistryImageRun: ImageRunning {
 
     private func timedOut() {
         guard !isFinished else { return }
-        let waiting = outstanding.first.map { " waiting for \($0.method.rawValue) \($0.path)" } ?? " waiting for the registry's authentication"
+        let request = outstanding.first.map { "\($0.method.rawValue) \($0.path)" }
+        let waiting = requester.waitingFor.map { " waiting for \($0)\(request.map { ", before " + $0 } ?? "")" }
+            ?? request.map { " waiting for \($0)" } ?? ""
         finish(Verdict(status: .timeout, category: .timeout,
                        message: "no result within \(timeoutSeconds.formatted()) s;\(waiting)"), details: nil)
     }

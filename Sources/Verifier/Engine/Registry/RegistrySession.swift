@@ -25,6 +25,9 @@ final class RegistrySession {
         fileprivate var transfers: [ObjectIdentifier: HTTPTransfer] = [:]
         /// Once set, nothing more is started for the image and no completion reaches it.
         fileprivate(set) var isClosed = false
+        /// What authentication the image waits for before its request can go, when it waits:
+        /// what its timeout names.
+        fileprivate(set) var waitingFor: String?
 
         /// Cancels what the image has in flight; no completion of it comes after this.
         func close() {
@@ -109,7 +112,11 @@ final class RegistrySession {
             completion(.failure(.auth(failure)))
         case let step:
             guard let ticket = step.ticket else { return }
-            parked[ticket, default: []].append { [self] in send(request, for: target, by: requester, completion: completion) }
+            requester.waitingFor = Self.describe(ticket)
+            parked[ticket, default: []].append { [self] in
+                requester.waitingFor = nil
+                send(request, for: target, by: requester, completion: completion)
+            }
             start(step, for: target.registry)
         }
     }
@@ -185,6 +192,15 @@ final class RegistrySession {
             authTimers.removeValue(forKey: key)?.close()
             transfer.cancel()
             completion(.failure(HTTPTransferError(kind: .stalled, message: "\(request.url): no answer within \(authLimitSeconds.formatted()) s")))
+        }
+    }
+
+    /// What an image parked under `ticket` waits for, in words.
+    private static func describe(_ ticket: AuthSession.Ticket) -> String {
+        switch ticket {
+        case .ping(let registry): return "the ping of \(registry.apiHost) (GET /v2/)"
+        case .credentials(let registry): return "the credential helper for \(registry.apiHost)"
+        case .token(let key): return "a token for \(key.scope) from \(key.registry.apiHost)"
         }
     }
 
