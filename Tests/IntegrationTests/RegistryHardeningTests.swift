@@ -22,12 +22,10 @@ struct RegistryHardeningTests {
             lines.append("\(plain)/multi/app:absent\(number)")
             if number % 50 == 25 { lines.append("\(registry)/\(expectations[(number / 50) % expectations.count].reference)") }
         }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
         let path = VerifyRun.fixtures.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
-                                                        "--depth", "manifest", "--retries", "0", "--progress", "none", "-p", "1", "-c", "100",
-                                                        "-t", "20"],
-                                 environment: ["DOCKER_CONFIG": scratch + "/docker", "PATH": path, "FAKE_HELPER_DELAY": "0.5",
+        let result = try RegistryClientRun.run(lines.joined(separator: "\n") + "\n", in: scratch,
+                                               arguments: ["--depth", "manifest", "--retries", "0", "--progress", "none", "-p", "1", "-c", "100", "-t", "20"],
+                                               environment: ["PATH": path, "FAKE_HELPER_DELAY": "0.5",
                                                "FAKE_HELPER_HOST": registry, "FAKE_HELPER_USER": try #require(env["TOKEN_USER"]),
                                                "FAKE_HELPER_SECRET": try #require(env["TOKEN_PASSWORD"])])
         #expect(result.status == 1, "\(result.stderr)")
@@ -52,10 +50,7 @@ extension RegistryHardeningTests {
         let password = "PLANTED-echo-pass"
         let scratch = VerifyRun.scratch()
         try RegistryClientTests.writeConfig(scratch, [registry: ("echo-user", password)])
-        try "\(registry)/team/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
-        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
-                                                        "--retries", "0", "--progress", "plain", "-t", "20"],
-                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        let result = try RegistryClientRun.run("\(registry)/team/app:v1\n", in: scratch, arguments: ["--retries", "0", "--progress", "plain", "-t", "20"])
         #expect(result.status == 1)
         let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
         #expect(records.contains("not-found") && records.contains("<redacted>"), "\(records)")
@@ -76,11 +71,8 @@ struct RegistryAuthLimitTests {
         let registry = try HostileRegistry(mode: "trickle-token")
         let scratch = VerifyRun.scratch()
         let list = (1...6).map { "127.0.0.1:\(registry.port)/team/app:v\($0)" }.joined(separator: "\n") + "\n"
-        try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
         let started = Date()
-        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
-                                                        "--retries", "0", "--progress", "none", "-p", "1", "-c", "1", "-t", "3"],
-                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        let result = try RegistryClientRun.run(list, in: scratch, arguments: ["--retries", "0", "--progress", "none", "-p", "1", "-c", "1", "-t", "3"])
         #expect(result.status == 1)
         #expect(Date().timeIntervalSince(started) < 12, "not six timeouts of 3 s each")
         let errors = ((try? String(contentsOfFile: scratch + "/out/error_image.txt", encoding: .utf8)) ?? "").split(separator: "\n")
@@ -95,10 +87,7 @@ struct RegistryTimeoutMessageTests {
     @Test func aTimeoutBehindThePingNamesThePing() throws {
         let registry = try HostileRegistry(mode: "hang")
         let scratch = VerifyRun.scratch()
-        try "127.0.0.1:\(registry.port)/team/app:v1\n".write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
-        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
-                                                        "--retries", "0", "--progress", "none", "-t", "2"],
-                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        let result = try RegistryClientRun.run("127.0.0.1:\(registry.port)/team/app:v1\n", in: scratch, arguments: ["--retries", "0", "--progress", "none", "-t", "2"])
         #expect(result.status == 1)
         let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
         #expect(records.contains("no result within 2 s; waiting for the ping of 127.0.0.1:\(registry.port) (GET /v2/), before GET /v2/team/app/manifests/v1"),

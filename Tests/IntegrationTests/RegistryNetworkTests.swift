@@ -8,11 +8,8 @@ struct RegistryNetworkTests {
     @Test func aRunWhoseEverySocketFailsRecordsEachImageAsANetworkError() throws {
         let scratch = VerifyRun.scratch()
         let list = (1...300).map { "127.0.0.1:9/team/app\($0):v1" }.joined(separator: "\n") + "\n"
-        try list.write(toFile: scratch + "/images.txt", atomically: true, encoding: .utf8)
         let started = Date()
-        let result = try execute(VerifyRun.executable, [scratch + "/images.txt", "-o", scratch + "/out", "--client", "registry", "--insecure",
-                                                        "--retries", "0", "--progress", "none", "-p", "2", "-c", "50", "-t", "60"],
-                                 environment: ["DOCKER_CONFIG": scratch + "/docker"])
+        let result = try RegistryClientRun.run(list, in: scratch, arguments: ["--retries", "0", "--progress", "none", "-p", "2", "-c", "50", "-t", "60"])
         #expect(result.status == 1)
         #expect(Date().timeIntervalSince(started) < 50, "no image waits for its timeout")
         let errors = try String(contentsOfFile: scratch + "/out/error_image.txt", encoding: .utf8).split(separator: "\n")
