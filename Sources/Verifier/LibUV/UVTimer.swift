@@ -10,9 +10,15 @@ final class UVTimer: UVHandle {
         retainUntilClosed()
     }
 
-    /// Calls `action` after `milliseconds`, and then every `repeatMilliseconds` if that is not 0.
+    /// Calls `action` after `milliseconds` from now, and then every `repeatMilliseconds` if that is
+    /// not 0.
+    ///
+    /// libuv counts from the loop's cached time, taken when the loop last woke: after work in the
+    /// same turn, a timer would fire early by the length of that work (an image's timeout among
+    /// them). The cached time is brought up to now first.
     func schedule(after milliseconds: UInt64, repeating repeatMilliseconds: UInt64 = 0, _ action: @escaping () -> Void) {
         self.action = action
+        uv_update_time(typed(uv_timer_t.self).pointee.loop)
         uv_timer_start(typed(uv_timer_t.self), { timer in
             UVHandle.owner(of: timer, as: UVTimer.self).action?()
         }, milliseconds, repeatMilliseconds)
