@@ -128,10 +128,8 @@ final class RegistrySession {
         case .ping(let pinged):
             ping(pinged, scheme: options.insecure && !plainHTTP.contains(pinged.apiHost) ? "https" : scheme(of: pinged))
         case .fetchToken(let token):
-            var request = HTTPRequest(token.method == .post ? .post(form: token.body?.revealed ?? "") : .get, token.url, bodyLimit: 1 << 20)
+            var request = httpRequest(token.method == .post ? .post(form: token.body?.revealed ?? "") : .get, token.url, bodyLimit: 1 << 20)
             request.headers = token.headers.map { ($0.name, $0.value.revealed) }
-            request.insecure = options.insecure
-            request.caCertificate = options.caCertificate
             startAuthRequest(request) { [self] result in
                 switch result {
                 case .success(let response): auth.tokenAnswered(token, status: response.status, body: Array(response.body ?? Data()), now: now())
@@ -160,9 +158,7 @@ final class RegistrySession {
 
     /// `GET /v2/` on `registry`; with `--insecure`, plain HTTP when HTTPS gets no answer.
     private func ping(_ registry: AuthRegistry, scheme: String) {
-        var request = HTTPRequest(.get, "\(scheme)://\(registry.apiHost)/v2/", bodyLimit: 1 << 20)
-        request.insecure = options.insecure
-        request.caCertificate = options.caCertificate
+        var request = httpRequest(.get, "\(scheme)://\(registry.apiHost)/v2/", bodyLimit: 1 << 20)
         if scheme == "https" && options.insecure { request.connectTimeoutMilliseconds = Self.insecureHTTPSConnectMilliseconds }
         startAuthRequest(request) { [self] result in
             let now = Date().timeIntervalSince1970
@@ -204,6 +200,14 @@ final class RegistrySession {
         }
     }
 
+    /// A request to a registry or its token service, with `--insecure` and `--ca-cert` applied.
+    private func httpRequest(_ method: HTTPRequest.Method, _ url: String, bodyLimit: Int) -> HTTPRequest {
+        var request = HTTPRequest(method, url, bodyLimit: bodyLimit)
+        request.insecure = options.insecure
+        request.caCertificate = options.caCertificate
+        return request
+    }
+
     /// Asks again for every image parked under `ticket`.
     private func wake(_ ticket: AuthSession.Ticket) {
         for resume in parked.removeValue(forKey: ticket) ?? [] { resume() }
@@ -217,12 +221,10 @@ final class RegistrySession {
     /// they stream, never kept.
     private func transfer(_ request: RegistryRequest, to registry: AuthRegistry, authorization: Secret?, by requester: Requester,
                           completion: @escaping (Result<(HTTPResponse, RegistryAnswer.StreamedContent?), HTTPTransferError>) -> Void) {
-        var http = HTTPRequest(request.method == .head ? .head : .get, "\(scheme(of: registry))://\(registry.apiHost)\(request.path)",
+        var http = httpRequest(request.method == .head ? .head : .get, "\(scheme(of: registry))://\(registry.apiHost)\(request.path)",
                                bodyLimit: request.bodyLimit ?? Int(clamping: (request.expectedSize ?? 0) + 1))
         if let accept = request.accept { http.headers.append(("Accept", accept)) }
         if let authorization { http.headers.append(("Authorization", authorization.revealed)) }
-        http.insecure = options.insecure
-        http.caCertificate = options.caCertificate
         var hasher: SHA256Hasher?
         if case .blobGet = request.kind {
             let streaming = SHA256Hasher()
