@@ -192,10 +192,10 @@ seed_registry_client() {
   say "$what into 127.0.0.1:$registry_port (restarted since)"
 }
 
-# The same storage behind htpasswd (Basic) credentials, read-only.
-start_basic_registry() {
-  htpasswd -Bbn "$basic_user" "$basic_password" >"$dir/htpasswd"
-  cat >"$dir/basic-registry.yml" <<YAML
+# read_only_config PORT: the config of a registry that serves the sandbox's storage read-only on
+# 127.0.0.1:PORT; a caller appends its own sections (a top-level auth:, or http's tls: indented).
+read_only_config() {
+  cat <<YAML
 version: 0.1
 log:
   level: error
@@ -205,13 +205,23 @@ storage:
   maintenance:
     readonly:
       enabled: true
+http:
+  addr: 127.0.0.1:$1
+YAML
+}
+
+# The same storage behind htpasswd (Basic) credentials, read-only.
+start_basic_registry() {
+  htpasswd -Bbn "$basic_user" "$basic_password" >"$dir/htpasswd"
+  {
+    read_only_config "$basic_port"
+    cat <<YAML
 auth:
   htpasswd:
     realm: verify-sandbox-basic
     path: $dir/htpasswd
-http:
-  addr: 127.0.0.1:$basic_port
 YAML
+  } >"$dir/basic-registry.yml"
   start basic-registry docker-registry serve "$dir/basic-registry.yml"
   wait_for 20 "the Basic registry" curl -fsS -u "$basic_user:$basic_password" "http://127.0.0.1:$basic_port/v2/"
 }
@@ -226,22 +236,14 @@ start_tls_registry() {
   printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/tls/san.cnf"
   openssl x509 -req -in "$dir/tls/registry.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca.key" -CAcreateserial \
     -out "$dir/tls/registry.pem" -days 7 -extfile "$dir/tls/san.cnf" 2>/dev/null
-  cat >"$dir/tls-registry.yml" <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/registry
-  maintenance:
-    readonly:
-      enabled: true
-http:
-  addr: 127.0.0.1:$tls_port
+  {
+    read_only_config "$tls_port"
+    cat <<YAML
   tls:
     certificate: $dir/tls/registry.pem
     key: $dir/tls/registry.key
 YAML
+  } >"$dir/tls-registry.yml"
   start tls-registry docker-registry serve "$dir/tls-registry.yml"
   wait_for 20 "the TLS registry" curl -fsS --cacert "$dir/tls/ca.pem" "https://127.0.0.1:$tls_port/v2/"
 }
