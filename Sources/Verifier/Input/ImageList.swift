@@ -35,13 +35,17 @@ enum ImageList {
         EscapedText.make(text, limit: 200)
     }
 
+    /// Whether `byte` is ASCII white space: space, TAB, LF, VT, FF or CR.
+    static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
     /// `line` without the white space (CRs included) and byte order marks at either end, found
     /// scalar by scalar: a step back over Characters is not constant time, and a line can be long.
     static func trim(_ line: ArraySlice<UInt8>) -> String {
         // Plain ASCII (nearly every line) is trimmed on its bytes: white space is then only these.
         if line.allSatisfy({ $0 < 0x80 }) {
-            let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-            guard let first = line.firstIndex(where: { !isSpace($0) }), let last = line.lastIndex(where: { !isSpace($0) }) else { return "" }
+            guard let first = line.firstIndex(where: { !isASCIISpace($0) }), let last = line.lastIndex(where: { !isASCIISpace($0) }) else { return "" }
             return String(decoding: line[first...last], as: UTF8.self)
         }
         let scalars = Substring(decoding: line, as: UTF8.self).unicodeScalars

@@ -82,8 +82,7 @@ final class ListSource {
                     if shard?.contains(ListPlanner.standIn(line: lineNumber, length: line.length)) ?? true { count += 1 }
                     continue
                 }
-                let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-                guard let first = bytes.first(where: { !isSpace($0) }), first != UInt8(ascii: "#") else { continue }
+                guard let first = bytes.first(where: { !ImageList.isASCIISpace($0) }), first != UInt8(ascii: "#") else { continue }
                 if shard?.contains(ImageList.trim(bytes)) ?? true { count += 1 }
             }
         } catch {
