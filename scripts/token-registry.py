@@ -3,6 +3,9 @@
 
   token-registry.py --port PORT --upstream HOST:PORT --user USER --password PASSWORD
                     [--lifetime SECONDS] [--service NAME] [--private PREFIX]... [--host 127.0.0.1]
+                    [--quota 'N;w=SECONDS']
+
+--port 0 takes a free port and prints it on standard output (one line), for a test's own front.
 
 /token (the realm) issues random opaque tokens that last --lifetime seconds (default 30):
   GET  /token?service=S&scope=repository:NAME:pull[&scope=...][&offline_token=true]
@@ -25,6 +28,10 @@ ways, except Authorization. Without a usable token it answers 401 with
   WWW-Authenticate: Bearer realm="http://HOST:PORT/token",service="S",scope="repository:NAME:pull"
 (no scope for /v2/ itself, registry:catalog:* for /v2/_catalog), with error="invalid_token" when
 the token is unknown or expired, and error="insufficient_scope" when it lacks the scope.
+
+--quota sets a pull quota as Docker Hub's: every manifest GET through the front counts (HEAD does
+not), at most N in any SECONDS (a sliding window); one past it is answered 429 TOOMANYREQUESTS.
+Every manifest answer then carries RateLimit-Limit: N;w=SECONDS and RateLimit-Remaining: R;w=SECONDS.
 
 GET /stats answers counters as JSON (tokens issued by grant, refresh tokens, refused token
 requests, rejections by reason, proxied requests by kind and by repository); they only grow, so a
@@ -62,6 +69,22 @@ class State:
         self.refresh_tokens = {}  # refresh token -> user
         self.counters = collections.Counter()
         self.by_repository = collections.defaultdict(collections.Counter)
+        self.quota = parse_quota(args.quota) if args.quota else None  # (N, window seconds)
+        self.pulls = collections.deque()  # monotonic times of the manifest GETs in the window
+
+    def pull(self, counted):
+        """(allowed, remaining) for a manifest request; a counted one (GET) takes one of the quota."""
+        limit, window = self.quota
+        with self.lock:
+            now = time.monotonic()
+            while self.pulls and self.pulls[0] <= now - window:
+                self.pulls.popleft()
+            if counted and len(self.pulls) >= limit:
+                self.counters["quota_refused"] += 1
+                return False, 0
+            if counted:
+                self.pulls.append(now)
+            return True, limit - len(self.pulls)
 
     def count(self, key, repository=None):
         with self.lock:
@@ -134,8 +157,15 @@ class State:
             "rejected": sum(rejected.values()), "rejected_by_reason": rejected,
             "proxied": sum(proxied.values()), "proxied_by_kind": proxied, "proxied_by_repository": by_repository,
             "upstream_errors": counters.get("upstream_errors", 0),
+            "quota_refused": counters.get("quota_refused", 0),
             "live_tokens": live, "lifetime": self.lifetime,
         }
+
+
+def parse_quota(text):
+    """'100;w=21600' -> (100, 21600.0)."""
+    count, _, window = text.partition(";w=")
+    return int(count), float(window)
 
 
 def classify(path):
@@ -341,9 +371,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         reason = self.state.check(token, scope)
         if reason:
             return self.reject(reason, scope, name)
+        quota_headers = []
+        if self.state.quota and kind == "manifest":
+            allowed, remaining = self.state.pull(counted=self.command == "GET")
+            limit, window = self.state.quota
+            quota_headers = [("RateLimit-Limit", f"{limit};w={window:g}"), ("RateLimit-Remaining", f"{remaining};w={window:g}")]
+            if not allowed:
+                message = f"You have reached your pull rate limit: {limit} pulls in {window:g} s"
+                return self.reply(429, {"errors": [{"code": "TOOMANYREQUESTS", "message": message}]}, headers=quota_headers)
         key = f"proxied_{kind}_{self.command.lower()}"
         self.state.count(key, name)
-        self.forward()
+        self.forward(quota_headers)
 
     def upstream(self):
         connection = getattr(self.local, "connection", None)
@@ -358,7 +396,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             connection.close()
         self.local.connection = None
 
-    def forward(self):
+    def forward(self, extra_headers=()):
         headers = {}
         for name in self.headers.keys():
             lower = name.lower()
@@ -379,6 +417,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.reply(502, {"errors": [{"code": "UNAVAILABLE", "message": f"upstream: {error}"}]})
         try:
             self.send_response(response.status, response.reason)
+            for name, value in extra_headers:
+                self.send_header(name, value)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP and name.lower() not in ("content-length", "date", "server"):
                     self.send_header(name, value)
@@ -426,12 +466,16 @@ def main():
     parser.add_argument("--service", default="verify-sandbox")
     parser.add_argument("--private", action="append", help="a prefix of private repository names (default private/)")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--quota", help="a pull quota, 'N;w=SECONDS', on manifest GETs (as Docker Hub's)")
     args = parser.parse_args()
     args.private = args.private or ["private/"]
     if args.lifetime == int(args.lifetime):
         args.lifetime = int(args.lifetime)
     Handler.state = State(args)
     server = Server((args.host, args.port), Handler)
+    if args.port == 0:
+        args.port = server.server_address[1]
+        print(args.port, flush=True)
     sys.stderr.write(f"token front on {args.host}:{args.port} for {args.upstream}, tokens last {args.lifetime} s\n")
     sys.stderr.flush()
     server.serve_forever()

@@ -163,11 +163,46 @@ struct RegistryClientTests {
 
     /// How many tokens the token front has issued.
     static func stats(_ env: [String: String]) throws -> Int {
+        let url = try #require(env["TOKEN_STATS"])
+        return try #require(try frontStats(url)["tokens_issued"] as? Int)
+    }
+
+    /// A token front's counters (its GET /stats).
+    static func frontStats(_ url: String) throws -> [String: Any] {
         let file = VerifyRun.scratch() + "/stats.json"
-        _ = try execute("/usr/bin/curl", ["-fsS", "-o", file, try #require(env["TOKEN_STATS"])])
+        _ = try execute("/usr/bin/curl", ["-fsS", "-o", file, url])
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        let stats = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return try #require(stats["tokens_issued"] as? Int)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// A registry that states a pull quota as Docker Hub does (a token front of this test's own,
+    /// 4 manifest GETs in any 2 s) and a list of single-manifest images that would spend it
+    /// several times over: starts are paced to what the quota says remains, so no request meets a
+    /// 429, every image gets its own outcome, and the run says it was paced.
+    @Test func startsArePacedToTheRegistrysPullQuota() throws {
+        let env = try #require(Sandbox.environment)
+        let upstream = try #require(env["REGISTRY"])
+        let front = try FixtureServer(script: VerifyRun.scripts.appendingPathComponent("token-registry.py").path,
+                                      ["--port", "0", "--upstream", upstream, "--user", "u", "--password", "p", "--quota", "4;w=2"])
+        let registry = "127.0.0.1:\(front.port)"
+        let single = ["single/oci:v1", "single/docker:v1", "shared/one:v1", "shared/one:v2", "shared/two:v1", "defects/corrupt-layer:v1",
+                      "defects/corrupt-config:v1", "defects/never-pushed:v1", "defects/deleted-manifest:v1", "defects/deleted-layer:v1",
+                      "defects/deleted-config:v1"]
+        let expected = try Self.expectations(env).filter { single.contains($0.reference) }
+        try #require(expected.count == single.count)
+        let scratch = VerifyRun.scratch()
+        let run = try RegistryClientRun.run(single.map { "\(registry)/\($0)\n" }.joined(), in: scratch,
+                                            arguments: ["--retries", "0", "--progress", "none", "-p", "1", "-c", "2"])
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        #expect(run.status == 1, "\(run.stderr)\n\(records)")
+        for image in expected {
+            let line = records.split(separator: "\n").first { $0.contains("\"reference\":\"\(registry)/\(image.reference)\"") }
+            let record = try line.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(Self.outcome(record) == image.byDepth["blobs"], "\(image.reference): \(record?["message"] ?? "")")
+        }
+        #expect(try Self.frontStats("http://\(registry)/stats")["quota_refused"] as? Int == 0, "no manifest GET went past the quota")
+        #expect(run.stderr.contains("will not last the images still to verify; starts are paced to it"), "\(run.stderr)")
+        #expect(run.stderr.contains("start rate: paced to the registry's pull quota (4 pulls per 2 s;"), "\(run.stderr)")
     }
 
     /// HTTPS with a certificate from a CA of the sandbox's: trusted with --ca-cert; refused without

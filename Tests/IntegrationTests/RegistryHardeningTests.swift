@@ -45,7 +45,7 @@ extension RegistryHardeningTests {
     /// A registry that echoes the request in its errors, `Authorization: Basic` included: the
     /// credentials are cut out of the record and every result file, in every form.
     @Test func credentialsEchoedByTheRegistryNeverReachTheResults() throws {
-        let server = try HostileRegistry(mode: "echo")
+        let server = try FixtureServer.hostile("echo")
         let registry = "127.0.0.1:\(server.port)"
         let password = "PLANTED-echo-pass"
         let scratch = VerifyRun.scratch()
@@ -68,7 +68,7 @@ extension RegistryHardeningTests {
 /// of each waiting its whole timeout behind a request nothing ends.
 struct RegistryAuthLimitTests {
     @Test func aTokenServiceThatTricklesFailsTheImagesInsteadOfHoldingThem() throws {
-        let registry = try HostileRegistry(mode: "trickle-token")
+        let registry = try FixtureServer.hostile("trickle-token")
         let scratch = VerifyRun.scratch()
         let list = (1...6).map { "127.0.0.1:\(registry.port)/team/app:v\($0)" }.joined(separator: "\n") + "\n"
         let started = Date()
@@ -85,45 +85,12 @@ struct RegistryAuthLimitTests {
 /// ping it waited for, not only its own request, which never went out.
 struct RegistryTimeoutMessageTests {
     @Test func aTimeoutBehindThePingNamesThePing() throws {
-        let registry = try HostileRegistry(mode: "hang")
+        let registry = try FixtureServer.hostile("hang")
         let scratch = VerifyRun.scratch()
         let result = try RegistryClientRun.run("127.0.0.1:\(registry.port)/team/app:v1\n", in: scratch, arguments: ["--retries", "0", "--progress", "none", "-t", "2"])
         #expect(result.status == 1)
         let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
         #expect(records.contains("no result within 2 s; waiting for the ping of 127.0.0.1:\(registry.port) (GET /v2/), before GET /v2/team/app/manifests/v1"),
                 "\(records)")
-    }
-}
-
-/// Fixtures/hostile-registry.py in one mode, for one test.
-final class HostileRegistry {
-    let port: Int
-    private let process: Process
-
-    struct NotStarted: Error {}
-
-    init(mode: String) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", VerifyRun.fixtures.appendingPathComponent("hostile-registry.py").path, mode]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw NotStarted()
-        }
-        self.port = port
-    }
-
-    deinit {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 }

@@ -68,6 +68,10 @@ public struct RunSummary: Sendable {
     var startRate: Double?
     /// Each cut of the start rate, in starts per second.
     var rateCuts: [Double] = []
+    /// Whether starts are paced to the registry's pull quota now (``StartRateLimiter/quotaPace``).
+    var quotaPaced = false { didSet { everQuotaPaced = everQuotaPaced || quotaPaced } }
+    /// Whether they ever were, in this run.
+    private(set) var everQuotaPaced = false
 
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
@@ -130,6 +134,9 @@ public struct RunSummary: Sendable {
         if !rateCuts.isEmpty {
             let shown = rateCuts.prefix(10).map { String(format: "%.2f/s", $0) }.joined(separator: ", ")
             lines.append("  start rate: cut \(rateCuts.count) times after rate-limited answers: \(shown)\(rateCuts.count > 10 ? ", …" : "")")
+        }
+        if everQuotaPaced, let quota {
+            lines.append("  start rate: paced to the registry's pull quota (\(quota.limit) pulls per \(quota.windowSeconds.map { "\($0) s" } ?? "window"); \(quota.remaining.map(String.init) ?? "?") left at the end)")
         }
         if let shard {
             lines.append("  shard \(shard): \(otherShardLines) lines of the list belong to the other \(shard.count - 1) shards (verify merge joins their results)")

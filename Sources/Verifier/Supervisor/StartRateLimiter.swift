@@ -7,6 +7,12 @@
 /// below nine tenths of that rate, slowly (a fiftieth) above, and never above `--rate`. Without
 /// `--rate` nothing is limited until the first `rate-limited` answer, which engages the limiter at
 /// half the start rate seen over the ten seconds before it (or since the first start, if later).
+///
+/// A registry that states its pull quota (Docker Hub's `RateLimit-Remaining: 76;w=21600`) sets a
+/// pace of its own, below the rate above, while what remains of the quota would not cover the
+/// images still to verify: what remains, spread over the quota's window (at least one start a
+/// window), so that the quota is not spent in a burst that ends in `rate-limited` answers. It is
+/// set anew by every answer that states the quota, and lifted when the quota covers the rest.
 struct StartRateLimiter: Sendable {
     /// A change of the rate, for the progress output and the summary.
     struct Change: Sendable, Equatable {
@@ -22,6 +28,16 @@ struct StartRateLimiter: Sendable {
     private(set) var rate: Double?
     /// Every cut of the rate, oldest first.
     private(set) var cuts: [Change] = []
+    /// The pace the registry's pull quota sets, in starts per second; `nil` while the quota
+    /// covers the images still to verify, or no registry states one.
+    private(set) var quotaPace: Double?
+    /// The rate starts are held to now: the lower of ``rate`` and ``quotaPace``; `nil` for none.
+    var effectiveRate: Double? {
+        switch (rate, quotaPace) {
+        case let (rate?, pace?): min(rate, pace)
+        case let (rate, pace): rate ?? pace
+        }
+    }
 
     /// The slowest it goes: one start every 20 s.
     static let minimumRate = 0.05
@@ -41,24 +57,42 @@ struct StartRateLimiter: Sendable {
 
     /// Takes a token to start an image at `now`; `false` when there is none yet.
     mutating func take(now: Double) -> Bool {
-        guard let rate else {
-            recentStarts.append(now)
-            while recentStarts[firstRecent] < now - 10 { firstRecent += 1 }
-            if firstRecent > 4096 && firstRecent > recentStarts.count / 2 {
-                recentStarts.removeFirst(firstRecent)
-                firstRecent = 0
-            }
-            return true
-        }
-        refill(now: now, rate: rate)
+        if rate == nil, quotaPace == nil { return noteStart(now: now) }
+        refill(now: now)
         guard tokens >= 1 else { return false }
         tokens -= 1
+        if rate == nil { return noteStart(now: now) }
         return true
+    }
+
+    /// Notes a start while the rate is not limited, for ``observedRate(now:)``; `true`.
+    private mutating func noteStart(now: Double) -> Bool {
+        recentStarts.append(now)
+        while recentStarts[firstRecent] < now - 10 { firstRecent += 1 }
+        if firstRecent > 4096 && firstRecent > recentStarts.count / 2 {
+            recentStarts.removeFirst(firstRecent)
+            firstRecent = 0
+        }
+        return true
+    }
+
+    /// An answer at `now` stated the registry's pull `quota`, with `imagesLeft` images still to
+    /// verify, `inFlight` of them started already (their pulls may not be in what the answer says
+    /// remains): sets or lifts ``quotaPace``. When the images in flight may take what remains, the
+    /// next start waits a whole window. A quota without what remains or without its window says
+    /// nothing about a pace and changes nothing.
+    mutating func quota(_ quota: RateLimit, imagesLeft: Int, inFlight: Int, now: Double) {
+        guard let remaining = quota.remaining, let window = quota.windowSeconds, window > 0 else { return }
+        refill(now: now)
+        guard remaining < imagesLeft else { return quotaPace = nil }
+        let available = remaining - inFlight
+        quotaPace = Double(max(available, 1)) / Double(window)
+        if available < 1 { tokens = 0 }
     }
 
     /// When the next token comes, if the bucket is empty at `now`.
     func nextToken(now: Double) -> Double? {
-        guard let rate else { return nil }
+        guard let rate = effectiveRate else { return nil }
         let elapsed = updatedAt.map { max(0, now - $0) } ?? 0
         let available = min(1, tokens + elapsed * rate)
         return available >= 1 ? now : now + (1 - available) / rate
@@ -68,7 +102,7 @@ struct StartRateLimiter: Sendable {
     mutating func rateLimited(now: Double) {
         if let last = cuts.last, now - last.at < 1 { return }
         let current = rate ?? observedRate(now: now)
-        if let rate { refill(now: now, rate: rate) } else { updatedAt = now; tokens = 0 }
+        if effectiveRate != nil { refill(now: now) } else { updatedAt = now; tokens = 0 }
         peak = current
         let halved = min(max(current / 2, Self.minimumRate), ceiling ?? .infinity)
         rate = halved
@@ -80,7 +114,7 @@ struct StartRateLimiter: Sendable {
     /// since the last change.
     mutating func startSucceeded(now: Double) {
         guard let current = rate, let peak, let raisedAt else { return }
-        refill(now: now, rate: current)
+        refill(now: now)
         let step = current < 0.9 * peak ? peak / 10 : peak / 50
         rate = min(current + step * max(0, now - raisedAt), ceiling ?? .infinity)
         self.raisedAt = now
@@ -94,8 +128,9 @@ struct StartRateLimiter: Sendable {
         return max(Double(recent.count) / span, Self.minimumRate)
     }
 
-    private mutating func refill(now: Double, rate: Double) {
-        if let updatedAt { tokens = min(1, tokens + max(0, now - updatedAt) * rate) }
+    /// Adds the tokens earned since the last refill at the rate that held then.
+    private mutating func refill(now: Double) {
+        if let updatedAt, let rate = effectiveRate { tokens = min(1, tokens + max(0, now - updatedAt) * rate) }
         updatedAt = now
     }
 }

@@ -315,13 +315,21 @@ final class Supervisor {
         wake.schedule(after: max(1, milliseconds(at - now))) { [self] in feedAll() }
     }
 
-    /// Says each cut of the start rate since the `count`th, as it happens.
+    /// Says each cut of the start rate since the `count`th, and each start or end of pacing to
+    /// the registry's pull quota, as it happens.
     private func reportRateCuts(since count: Int) {
         for cut in policy.limiter.cuts.dropFirst(count) {
             Console.line("verify: a registry answered rate-limited; starts are slowed to \(String(format: "%.2f", cut.rate))/s for all workers")
         }
+        let pace = policy.limiter.quotaPace
+        if (pace != nil) != summary.quotaPaced, let quota = summary.quota {
+            summary.quotaPaced = pace != nil
+            let left = "\(quota.remaining.map(String.init) ?? "?") of \(quota.limit) pulls left"
+            Console.line(pace.map { "verify: the registry's pull quota (\(left)) will not last the images still to verify; starts are paced to it, \(String(format: "%.3f", $0))/s" }
+                ?? "verify: the registry's pull quota (\(left)) covers the images still to verify; starts are no longer paced to it")
+        }
         summary.rateCuts = policy.limiter.cuts.map(\.rate)
-        summary.startRate = policy.limiter.rate
+        summary.startRate = policy.limiter.effectiveRate
     }
 
     private func received(_ message: WorkerMessage, from worker: WorkerHandle) {

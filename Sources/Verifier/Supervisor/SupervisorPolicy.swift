@@ -14,7 +14,8 @@
 ///   grace, the drain time and a margin) is overdue: the supervisor kills it as hung.
 /// - An image whose failure is transient (``RetryPolicy``) waits out its back-off here, holding no
 ///   place in any window, and then goes out again before any new image.
-/// - Starts pass the ``StartRateLimiter``: an image is handed out only with a token.
+/// - Starts pass the ``StartRateLimiter``: an image is handed out only with a token. The
+///   registry's pull quota, when an answer states it, is passed on to it.
 struct SupervisorPolicy {
     /// What a worker's end means.
     struct WorkerLoss: Equatable {
@@ -155,6 +156,9 @@ struct SupervisorPolicy {
         guard held[worker]?.removeValue(forKey: id) != nil else { return .ignored }
         crashesWithoutProgress = 0
         if verdict.category == .rateLimited { limiter.rateLimited(now: now) } else { limiter.startSucceeded(now: now) }
+        if let quota = verdict.registry?.quota {
+            limiter.quota(quota, imagesLeft: planningDone ? remaining : .max, inFlight: held.values.reduce(0) { $0 + $1.count }, now: now)
+        }
         if retry.retries(verdict, afterAttempt: attempts(of: id)) {
             failures[id, default: []].append("\((verdict.category ?? .timeout).rawValue): \(verdict.message ?? "")")
             if failures[id]!.count > 3 { failures[id]!.removeFirst() }

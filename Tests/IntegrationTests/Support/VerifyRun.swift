@@ -17,6 +17,9 @@ struct VerifyRun {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
     static let fakeDocker = fixtures.appendingPathComponent("fake-docker").path
+    /// The package's scripts/ folder.
+    static let scripts = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("scripts")
 
     /// A fresh scratch directory for one test.
     static func scratch() -> String {

@@ -97,6 +97,64 @@ extension StartRateLimiterTests {
     }
 }
 
+extension StartRateLimiterTests {
+    static func quota(_ remaining: Int?, of limit: Int = 100, window: Int? = 20) -> RateLimit {
+        RateLimit(limit: "\(limit)" + (window.map { ";w=\($0)" } ?? ""), remaining: remaining.map { "\($0)" + (window.map { ";w=\($0)" } ?? "") })!
+    }
+
+    @Test func aQuotaThatWouldNotLastTheRunPacesStartsToWhatRemainsOverItsWindow() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        limiter.quota(Self.quota(10), imagesLeft: 50, inFlight: 0, now: 0)
+        #expect(limiter.quotaPace == 0.5, "10 pulls left in a 20 s window")
+        #expect(limiter.effectiveRate == 0.5)
+        let started = (0..<100).filter { limiter.take(now: Double($0) / 10) }.count
+        #expect(started == 5, "one start, then one every 2 s for 10 s: \(started)")
+        let next = limiter.take(now: 10)
+        #expect(next && limiter.nextToken(now: 10) == 12)
+        #expect(limiter.rate == nil, "the pace is the quota's, not a cut")
+    }
+
+    @Test func aQuotaThatCoversTheRunLimitsNothingAndLiftsAPace() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        limiter.quota(Self.quota(60), imagesLeft: 50, inFlight: 0, now: 0)
+        #expect(limiter.quotaPace == nil)
+        #expect((0..<100).filter { limiter.take(now: Double($0) / 100) }.count == 100)
+        limiter.quota(Self.quota(3), imagesLeft: 50, inFlight: 0, now: 1)
+        #expect(limiter.quotaPace == 0.15)
+        limiter.quota(Self.quota(80), imagesLeft: 50, inFlight: 0, now: 2)
+        #expect(limiter.quotaPace == nil, "the window moved on: the quota covers the rest again")
+        #expect(limiter.nextToken(now: 2) == nil)
+    }
+
+    @Test func anExhaustedQuotaStillLetsOneStartAWindowAndTheLowerOfPaceAndRateHolds() {
+        var limiter = StartRateLimiter(ceiling: 4)
+        limiter.quota(Self.quota(0), imagesLeft: 5, inFlight: 0, now: 0)
+        #expect(limiter.quotaPace == 0.05, "one start in the 20 s window, to see the quota again")
+        #expect(limiter.effectiveRate == 0.05)
+        limiter.quota(Self.quota(99), imagesLeft: 500, inFlight: 0, now: 1)
+        #expect(limiter.effectiveRate == 4, "--rate is lower than 99 / 20 s")
+    }
+
+    @Test func imagesInFlightCountAgainstWhatRemainsAndWhenTheyMayTakeItAllTheNextStartWaitsAWindow() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        limiter.quota(Self.quota(6), imagesLeft: 50, inFlight: 2, now: 0)
+        #expect(limiter.quotaPace == 0.2, "4 of the 6 left are not claimed by images in flight")
+        limiter.quota(Self.quota(2), imagesLeft: 50, inFlight: 2, now: 1)
+        #expect(limiter.quotaPace == 0.05)
+        let started = limiter.take(now: 1)
+        #expect(!started, "the token in the bucket is gone: the images in flight may take the 2 left")
+        #expect(limiter.nextToken(now: 1) == 21)
+    }
+
+    @Test func aQuotaWithoutWhatRemainsOrItsWindowChangesNothing() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        limiter.quota(Self.quota(5), imagesLeft: 50, inFlight: 0, now: 0)
+        limiter.quota(Self.quota(nil), imagesLeft: 50, inFlight: 0, now: 1)
+        limiter.quota(Self.quota(1, window: nil), imagesLeft: 50, inFlight: 0, now: 2)
+        #expect(limiter.quotaPace == 0.25, "the last pace stands")
+    }
+}
+
 /// The circuit breaker.
 struct FailureLimitTests {
     @Test func parsesCountsAndPercentages() {

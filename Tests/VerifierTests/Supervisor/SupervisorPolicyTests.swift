@@ -143,6 +143,27 @@ struct SupervisorPolicyRetryTests {
     }
 }
 
+extension SupervisorPolicyTests {
+    @Test func theQuotaAnImageMetPacesTheStartsOfTheImagesStillToVerify() throws {
+        var policy = try Self.policy((1...6).map { "a.example/x:\($0)" }, concurrency: 1)
+        #expect(policy.assign(to: 1, now: 0) == [0])
+        var good = Verdict.good(digest: "sha256:x")
+        good.registry = RegistryDetails(RegistryCheckResult())
+        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "2;w=10")
+        #expect(policy.finished(0, by: 1, verdict: good, now: 1, unit: 0) == .record([0]))
+        #expect(policy.limiter.quotaPace == 0.2, "2 pulls left for 5 images: 2 in 10 s")
+        #expect(policy.assign(to: 1, now: 1) == [1], "the first start takes the bucket's token")
+        #expect(policy.finished(1, by: 1, verdict: good, now: 1.5, unit: 0) == .record([1]))
+        #expect(policy.assign(to: 1, now: 1.5) == [], "the next waits for the pace")
+        #expect(policy.nextStart(now: 1.5) == 6)
+        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "9;w=10")
+        #expect(policy.assign(to: 1, now: 6) == [2])
+        #expect(policy.finished(2, by: 1, verdict: good, now: 6.5, unit: 0) == .record([2]))
+        #expect(policy.limiter.quotaPace == nil, "9 pulls left cover the 3 images left")
+        #expect(policy.assign(to: 1, now: 6.5) == [3])
+    }
+}
+
 extension SupervisorPolicy {
     /// `finished` with a good verdict: the jobs to record, or none.
     mutating func finishedGood(_ id: Int, by worker: Int) -> [Int] {
