@@ -63,6 +63,27 @@ extension RegistryHardeningTests {
     }
 }
 
+extension RegistryHardeningTests {
+    /// A registry (or its token service) that answers with something that is no HTTP at all is
+    /// not a network failure: the image is `other`, says what answered, and is not retried.
+    @Test(arguments: ["garbage", "garbage-token"])
+    func aPingOrTokenAnswerThatIsNoHTTPIsNoNetworkFailure(_ mode: String) throws {
+        let server = try FixtureServer.hostile(mode)
+        let registry = "127.0.0.1:\(server.port)"
+        let scratch = VerifyRun.scratch()
+        let result = try RegistryClientRun.run("\(registry)/team/app:v1\n", in: scratch,
+                                               arguments: ["--retries", "2", "--retry-delay", "0.1", "--progress", "none", "-t", "20"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let records = try String(contentsOfFile: scratch + "/out/results.jsonl", encoding: .utf8)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(records.utf8)) as? [String: Any])
+        #expect(record["category"] as? String == "other", "\(records)")
+        #expect(record["attempts"] as? Int == 1, "not retried: \(records)")
+        let expected = mode == "garbage" ? "\(registry) answered GET /v2/ with something verify cannot use as an HTTP response: "
+            : "the token service http://\(registry)/token answered with something verify cannot use as an HTTP response: "
+        #expect((record["message"] as? String ?? "").hasPrefix(expected), "\(records)")
+    }
+}
+
 /// A token service that answers a byte a second: the token request is given up after the image
 /// timeout (at most 30 s), and the images of that repository fail with it (one token scope), instead
 /// of each waiting its whole timeout behind a request nothing ends.

@@ -9,6 +9,9 @@ Modes:
   trickle-token
           asks for a Bearer token from its own /token, which answers a byte a second for ever
   hang    reads each request and never answers it
+  garbage answers every request with bytes that are no HTTP response
+  garbage-token
+          asks for a Bearer token from its own /token, which answers with bytes that are no HTTP
 """
 import json
 import socket
@@ -60,6 +63,13 @@ def serve(conn):
                     send(conn, "404 Not Found", [("Content-Type", "application/json")], json.dumps(error).encode())
             elif MODE == "hang":
                 time.sleep(3600)
+            elif MODE == "garbage" or (MODE == "garbage-token" and path.startswith("/token")):
+                conn.sendall(b"SSH-2.0-OpenSSH_9.2 not a registry\r\n\r\n")
+                return
+            elif MODE == "garbage-token":
+                port = conn.getsockname()[1]
+                challenge = f'Bearer realm="http://127.0.0.1:{port}/token",service="hostile",scope="repository:team/app:pull"'
+                send(conn, "401 Unauthorized", [("WWW-Authenticate", challenge)])
             elif MODE == "trickle-token":
                 if path.startswith("/token"):
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")

@@ -133,7 +133,7 @@ final class RegistrySession {
             startAuthRequest(request) { [self] result in
                 switch result {
                 case .success(let response): auth.tokenAnswered(token, status: response.status, body: Array(response.body ?? Data()), now: now())
-                case .failure(let error): auth.tokenFailed(token, reason: error.message, now: now())
+                case .failure(let error): auth.tokenFailed(token, reason: error.message, network: error.isNetwork, now: now())
                 }
                 wake(.token(token.key))
             }
@@ -169,7 +169,7 @@ final class RegistrySession {
                 plainHTTP.insert(registry.apiHost)
                 return ping(registry, scheme: "http")
             case .failure(let error):
-                auth.pingFailed(registry, reason: error.message, now: now)
+                auth.pingFailed(registry, reason: error.message, network: error.isNetwork, now: now)
             }
             wake(.ping(registry))
         }

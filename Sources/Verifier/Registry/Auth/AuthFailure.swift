@@ -2,8 +2,11 @@
 /// what to do; none holds a credential or token (only server-provided text, escaped, and the
 /// names of files and helpers).
 enum AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The ping (`GET /v2/`) did not get an answer.
+    /// The ping (`GET /v2/`) did not get an answer: the network failed.
     case pingFailed(registry: String, reason: String)
+    /// The ping was answered with something that is no usable HTTP response (not HTTP at all,
+    /// headers curl cannot hold, a body over the limit).
+    case pingUnreadable(registry: String, reason: String)
     /// The ping was answered with something other than 200 or 401.
     case pingStatus(registry: String, status: Int)
     /// The registry asked for authentication verify cannot give.
@@ -20,6 +23,8 @@ enum AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case tokenStatus(realm: String, status: Int, withCredentials: Bool)
     /// The token service could not be reached.
     case tokenFetchFailed(realm: String, reason: String)
+    /// The token service answered with something that is no usable HTTP response.
+    case tokenUnreadable(realm: String, reason: String)
     /// The token service's answer could not be used.
     case tokenResponseMalformed(realm: String, reason: String)
     /// The registry refused the request (401) after the token was renewed and the credentials
@@ -39,7 +44,7 @@ enum AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
             case 500...599: return .serverError
             default: return .other
             }
-        case .unsupportedChallenge, .badRealm, .tokenResponseMalformed: return .other
+        case .unsupportedChallenge, .badRealm, .tokenResponseMalformed, .pingUnreadable, .tokenUnreadable: return .other
         case .credentialsRequired, .helperFailed, .helperAnswerMalformed, .unauthorized, .denied: return .unauthorized
         }
     }
@@ -48,6 +53,8 @@ enum AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .pingFailed(let registry, let reason):
             return "cannot reach \(registry): GET /v2/ failed: \(OneLine.make(reason, limit: 200))"
+        case .pingUnreadable(let registry, let reason):
+            return "\(registry) answered GET /v2/ with something verify cannot use as an HTTP response: \(OneLine.make(reason, limit: 200))"
         case .pingStatus(let registry, let status):
             return "\(registry) answered GET /v2/ with HTTP \(status), so it is not a working registry (Distribution API) at this address"
         case .unsupportedChallenge(let registry, let schemes):
@@ -69,6 +76,8 @@ enum AuthFailure: Error, Sendable, Equatable, CustomStringConvertible {
             return "the token service \(EscapedText.make(realm, limit: 200)) answered HTTP \(status)\(hint)"
         case .tokenFetchFailed(let realm, let reason):
             return "cannot reach the token service \(EscapedText.make(realm, limit: 200)): \(OneLine.make(reason, limit: 200))"
+        case .tokenUnreadable(let realm, let reason):
+            return "the token service \(EscapedText.make(realm, limit: 200)) answered with something verify cannot use as an HTTP response: \(OneLine.make(reason, limit: 200))"
         case .tokenResponseMalformed(let realm, let reason):
             return "the token service \(EscapedText.make(realm, limit: 200)) answered in a way verify cannot use: \(reason)"
         case .unauthorized(let target, let detail):

@@ -284,10 +284,22 @@ struct AuthSessionTests {
         #expect(expected.description.contains("log in again"))
     }
 
+    @Test func aPingAnsweredWithNoHTTPIsNoNetworkFailure() throws {
+        var session = try Self.session()
+        _ = session.authorization(for: Self.target(), now: 0)
+        session.pingFailed(Self.registry, reason: "Received HTTP/0.9 when not allowed", network: false, now: 0)
+        let failure = AuthFailure.pingUnreadable(registry: "registry.example.com", reason: "Received HTTP/0.9 when not allowed")
+        #expect(session.authorization(for: Self.target(), now: 1) == .failed(failure))
+        #expect(failure.category == .other, "not retried as a network failure")
+        #expect(AuthFailure.pingFailed(registry: "r", reason: "Connection refused").category == .network)
+        #expect(AuthFailure.tokenUnreadable(realm: "https://auth.example.com/token", reason: "Out of memory").category == .other)
+        #expect(AuthFailure.tokenFetchFailed(realm: "https://auth.example.com/token", reason: "Connection refused").category == .network)
+    }
+
     @Test func aPingWithoutAnswerIsRememberedForAWhile() throws {
         var session = try Self.session()
         _ = session.authorization(for: Self.target(), now: 0)
-        session.pingFailed(Self.registry, reason: "Connection refused", now: 0)
+        session.pingFailed(Self.registry, reason: "Connection refused", network: true, now: 0)
         #expect(session.authorization(for: Self.target(), now: 9) == .failed(.pingFailed(registry: "registry.example.com", reason: "Connection refused")))
         #expect(session.authorization(for: Self.target(), now: 10) == .ping(Self.registry))
         session.pingAnswered(Self.registry, status: 404, wwwAuthenticate: [], now: 10)
