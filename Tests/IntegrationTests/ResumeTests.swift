@@ -22,6 +22,26 @@ struct ResumeTests {
         #expect(second.stderr.contains("resumed: 2 results from earlier runs counted above; 1 records kept for lines no longer in the list"))
     }
 
+    /// An invalid line of 2 MB (and one of 400 KB of control characters, whose record escapes each
+    /// byte in six) keeps its exact text in its record, and a resumed run reads that record back:
+    /// it is counted as done, not recorded again, and no line of results.jsonl is called no record.
+    @Test func aResumedRunReadsBackTheRecordsOfHugeInvalidLines() throws {
+        let scratch = VerifyRun.scratch()
+        let list = "r.example.com/team/a:v1\n" + String(repeating: "x", count: 2_000_000) + "\n"
+            + String(repeating: "\u{1}", count: 400_000) + "\nr.example.com/team/b:v1\n"
+        let first = try VerifyRun.run(engine: "posix", list: list, scratch: scratch)
+        #expect(first.status == 1)
+        #expect(first.lines("results.jsonl").count == 4)
+        for _ in 1...2 {
+            let resumed = try VerifyRun.run(engine: "posix", list: list, arguments: ["--resume"], scratch: scratch)
+            #expect(resumed.status == 1)
+            #expect(resumed.lines("results.jsonl").count == 4, "no record is written again")
+            #expect(resumed.lines("error_image.txt").count == 2)
+            #expect(!resumed.stderr.contains("are not records"), "\(resumed.stderr.prefix(2000))")
+            #expect(resumed.stderr.contains("resumed: 4 results from earlier runs counted above"), "\(resumed.stderr.prefix(2000))")
+        }
+    }
+
     @Test func resumeIntoAnEmptyOrMissingDirectoryStartsTheRun() throws {
         let run = try VerifyRun.run(engine: "posix", list: "r.example.com/team/a:v1\n", arguments: ["--resume"])
         #expect(run.status == 0)

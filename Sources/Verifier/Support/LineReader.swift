@@ -23,8 +23,10 @@ struct LineReader {
         let terminated: Bool
     }
 
-    /// The longest line kept by default: no record or parameter file of verify's comes near it.
-    static let maximumLength = 1 << 20
+    /// The longest line kept by default: the longest record verify writes, which holds the exact
+    /// text of an invalid list line of up to ``ListSource/maximumLineLength`` bytes, each of which
+    /// its JSON may escape in six (`\u0001`), and the record's other fields.
+    static let maximumLength = 6 * ListSource.maximumLineLength + (64 << 10)
 
     /// The longest line this reader keeps.
     let maximumLength: Int

@@ -84,22 +84,24 @@ struct ResultWriterTests {
         #expect(try entries() == Set(ResultWriter.allFiles + [RunParameters.fileName]), "no temporary file is left")
     }
 
-    /// A record of more than 1 MiB (an invalid line of 2 MB keeps its text) does not read back as a
-    /// record, yet has its status line; a SIGKILL between the next record and its status line takes
-    /// one away. The counts then agree, and a resumed run that appended to the files as they are
-    /// would leave team/a:v1 in no status file for good (its record says it is done), and the long
-    /// line, verified again, twice in error_image.txt.
+    /// A line of results.jsonl that does not read back as a record (a hand edit) yet has its
+    /// status line; a SIGKILL between the next record and its status line takes one away. The
+    /// counts then agree, and a resumed run that appended to the files as they are would leave
+    /// team/a:v1 in no status file for good (its record says it is done), and the broken line's
+    /// image, verified again, twice in error_image.txt.
     @Test func aResumeRewritesTheStatusFilesWhenALineOfTheResultsIsNoRecord() throws {
-        let long = String(repeating: "X", count: 2_000_000)
         let first = try ResultWriter(directory: directory, mode: .fresh, parameters: .example)
-        try first.write(record(long, .error(.invalidReference, "line 1: too long")))
+        try first.write(record("team/broken:v1", .error(.notFound, "manifest unknown")))
         try first.write(record("team/a:v1", .good(digest: "sha256:" + String(repeating: "b", count: 64)), line: 2))
         first.close()
+        let records = try contents("results.jsonl").split(separator: "\n")
+        try Data(("{\"reference\": \"team/broken:v1\", edited by hand\n" + records[1] + "\n").utf8)
+            .write(to: URL(fileURLWithPath: directory + "/results.jsonl"))
         try Data().write(to: URL(fileURLWithPath: directory + "/good_image.txt"))
         let resumed = try ResultWriter(directory: directory, mode: .resume, parameters: .example)
         resumed.close()
         #expect(try contents("good_image.txt") == "team/a:v1\n")
-        #expect(try contents("error_image.txt") == "", "the long line has no record that reads: it is verified again")
+        #expect(try contents("error_image.txt") == "", "the broken line is no record: its image is verified again")
     }
 
     /// Status files whose total line count matches the records but not their statuses (a good line
