@@ -92,7 +92,7 @@ svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
 <section id="durations">
 <h2>How long each image took (log scale)</h2>
 {{#isEmpty}}<p class="note">No images.</p>{{/isEmpty}}
-<svg id="duration-chart" width="100%" viewBox="0 0 740 200" role="img" aria-label="Histogram of durations, log scale">
+<svg id="duration-chart" width="100%" viewBox="0 0 760 200" role="img" aria-label="Histogram of durations, log scale">
 <line class="axis" x1="40" y1="176" x2="720" y2="176"></line><text x="44" y="12">{{peak}}</text>
 {{#columns}}<rect class="column" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
 {{/columns}}{{#ticks}}<text x="{{x}}" y="194" text-anchor="middle">{{label}}</text>
@@ -103,7 +103,7 @@ svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
 <section id="throughput">
 <h2>Images finished per minute (one bar a {{throughputBin}})</h2>
 {{#isEmpty}}<p class="note">No times recorded.</p>{{/isEmpty}}
-<svg id="throughput-chart" width="100%" viewBox="0 0 740 200" role="img" aria-label="Images finished per minute over the run">
+<svg id="throughput-chart" width="100%" viewBox="0 0 760 200" role="img" aria-label="Images finished per minute over the run">
 <line class="axis" x1="40" y1="176" x2="720" y2="176"></line><text x="44" y="12">{{peak}}</text>
 {{#columns}}<rect class="column" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
 {{/columns}}{{#ticks}}<text x="{{x}}" y="194" text-anchor="middle">{{label}}</text>
