@@ -81,3 +81,26 @@ struct ReportDataTests {
         }
     }
 }
+
+/// The page's column charts, as drawn.
+struct ColumnChartLayoutTests {
+    /// A tick label is centred on its tick; the last tick sits at the plot's right end, so the
+    /// chart must leave room after it for half a label ("100 ms" was cut to "100 m").
+    @Test func theLastTickLabelHasRoomInsideTheChart() throws {
+        // Durations of 2 to 100 ms, as the quickstart's: the last bin ends at the "100 ms" tick.
+        let records = [2, 4, 30, 60, 95].enumerated().map { ReportFixture.record($0.offset, .good, durationMs: Int64($0.element)) }
+        let page = HTMLReport(ReportData(records: records), parameters: nil).render()
+        for chart in ["duration-chart", "throughput-chart"] {
+            let svg = try #require(page.range(of: "<svg id=\"\(chart)\"").map { String(page[$0.lowerBound...].prefix { $0 != "\u{0}" }) })
+            let end = try #require(svg.range(of: "</svg>"))
+            let drawn = String(svg[..<end.upperBound])
+            let width = try #require(drawn.firstMatch(of: /viewBox="0 0 (\d+) \d+"/).flatMap { Double($0.1) })
+            let ticks = drawn.matches(of: /<text x="([\d.]+)" y="194" text-anchor="middle">([^<]*)</).compactMap { match in
+                Double(match.1).map { (x: $0, label: String(match.2)) }
+            }
+            let last = try #require(ticks.max { $0.x < $1.x })
+            // The charts' text is 12 px: about 7.2 units a character, half a label on each side.
+            #expect(last.x + Double(last.label.count) * 3.6 + 2 <= width, "\(chart): \"\(last.label)\" at \(last.x) of \(width)")
+        }
+    }
+}
