@@ -20,6 +20,6 @@ extension HTTPResponse {
         let isSuccess = (200..<300).contains(status)
         return HTTPResponse(status: status, headers: headers.map { ($0.name, secrets.scrub($0.value)) },
                             body: isSuccess ? body : body.map { Data(secrets.scrub(Array($0))) },
-                            bytesReceived: bytesReceived, primaryIP: primaryIP)
+                            bytesReceived: bytesReceived, primaryIP: primaryIP, httpVersion: httpVersion, newConnections: newConnections)
     }
 }
