@@ -13,6 +13,11 @@ struct HTTPResponse: Sendable {
     let bytesReceived: Int
     /// The IP address of the server that answered last, when curl knows it.
     let primaryIP: String?
+    /// The HTTP version of the last response; `nil` when curl does not say.
+    let httpVersion: HTTPVersion?
+    /// The connections curl opened for the request, redirects included (`CURLINFO_NUM_CONNECTS`):
+    /// 0 when it went on a connection already open.
+    let newConnections: Int
 
     /// The value of the first header called `name`, compared without regard to case.
     func header(_ name: String) -> String? {

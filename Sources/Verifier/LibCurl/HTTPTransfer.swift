@@ -147,9 +147,14 @@ final class HTTPTransfer {
             var address: UnsafePointer<CChar>?
             _ = verify_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
             _ = verify_curl_easy_getinfo_string(easy, CURLINFO_PRIMARY_IP, &address)
+            var version = 0
+            var connections = 0
+            _ = verify_curl_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
+            _ = verify_curl_easy_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connections)
             let primaryIP = address.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
             return .success(HTTPResponse(status: status, headers: headers, body: bodySink == nil ? body : nil,
-                                         bytesReceived: bytesReceived, primaryIP: primaryIP))
+                                         bytesReceived: bytesReceived, primaryIP: primaryIP,
+                                         httpVersion: Self.httpVersion(version), newConnections: connections))
         }
         if code == CURLE_FILESIZE_EXCEEDED { return .failure(bodyTooLarge(code)) }
         if code == CURLE_WRITE_ERROR, let abortReason {
@@ -225,6 +230,17 @@ final class HTTPTransfer {
             headers[last].value += " " + line.trimmingCharacters(in: .whitespaces)
         } else if let colon = line.firstIndex(of: ":") {
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        }
+    }
+
+    /// The version `CURLINFO_HTTP_VERSION` gives; `nil` for 0 (none yet) or one unknown here.
+    private static func httpVersion(_ value: Int) -> HTTPVersion? {
+        switch value {
+        case CURL_HTTP_VERSION_1_0: return .http1_0
+        case CURL_HTTP_VERSION_1_1: return .http1_1
+        case CURL_HTTP_VERSION_2_0: return .http2
+        case CURL_HTTP_VERSION_3: return .http3
+        default: return nil
         }
     }
 

@@ -24,14 +24,23 @@ struct RegistryAnswer: Sendable, Equatable {
     /// When the answer arrived, to read a `Retry-After` date; without it, the answer's own `Date`
     /// header is taken.
     let receivedAt: Date?
+    /// The HTTP version it came over, when known.
+    let httpVersion: HTTPVersion?
+    /// The connections opened to get it: 0 when it came on a connection already open. The driver
+    /// adds those its authentication opened before it (``RegistrySession``), which no answer of
+    /// the check's own would count.
+    let newConnections: Int
 
     /// An answer; header names are taken in any case.
-    init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], content: StreamedContent? = nil, receivedAt: Date? = nil) {
+    init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], content: StreamedContent? = nil, receivedAt: Date? = nil,
+         httpVersion: HTTPVersion? = nil, newConnections: Int = 0) {
         self.status = status
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
         self.content = content
         self.receivedAt = receivedAt
+        self.httpVersion = httpVersion
+        self.newConnections = newConnections
     }
 
     /// The header `name` (any case), trimmed.

@@ -109,6 +109,8 @@ struct RegistryCheck: Sendable {
             return pending.isEmpty ? finish() : .wait
         }
         result.bytesFetched += Int64(answer.body.count) + (answer.content?.byteCount ?? 0)
+        result.connectionsOpened += answer.newConnections
+        if answer.httpVersion == .http2 { result.answersOverHTTP2 += 1 }
         if let rateLimit = answer.rateLimit { result.rateLimit = rateLimit }
         let batch: [(RegistryRequest, Purpose)]
         do {

@@ -40,6 +40,11 @@ struct RegistryCheckResult: Sendable, Equatable {
     var blobsFromCache = 0
     /// HTTP requests the check asked for (the auth layer's own are not counted).
     var requests = 0
+    /// Of the answers the check received, those that came over HTTP/2 (on a connection shared
+    /// by several requests at once). A request cancelled before its answer is in ``requests`` only.
+    var answersOverHTTP2 = 0
+    /// The connections opened for the answers the check received (``RegistryAnswer/newConnections``).
+    var connectionsOpened = 0
     /// Body bytes received: manifests, error bodies and, at `--depth content`, blobs.
     var bytesFetched: Int64 = 0
     /// Foreign and non-distributable layers, which the registry need not hold, left unchecked.

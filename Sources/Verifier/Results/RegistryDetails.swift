@@ -10,6 +10,11 @@ struct RegistryDetails: Codable, Sendable, Equatable {
     var bytesFetched: Int64
     /// HTTP requests made for the image (authentication's own not counted).
     var requests: Int
+    /// Of those, the ones answered over HTTP/2; shown in the summary, not recorded.
+    var requestsOverHTTP2: Int
+    /// The connections opened for them (and for the authentication before them, see
+    /// ``RegistryAnswer/newConnections``); shown in the summary, not recorded.
+    var connections: Int
     /// Docker Hub's pull quota (`RateLimit-Limit`, `RateLimit-Remaining`), from the last answer
     /// that gave it; shown in the progress, not recorded.
     var quota: RateLimit?
@@ -20,6 +25,8 @@ struct RegistryDetails: Codable, Sendable, Equatable {
         blobsChecked = result.blobsChecked
         bytesFetched = result.bytesFetched
         requests = result.requests
+        requestsOverHTTP2 = result.answersOverHTTP2
+        connections = result.connectionsOpened
         quota = result.rateLimit
     }
 }

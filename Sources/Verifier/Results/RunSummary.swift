@@ -25,8 +25,11 @@ public struct RunSummary: Sendable {
     private(set) var categoryCounts: [ErrorCategory: Int] = [:]
     /// Good images whose `docker rmi` failed.
     private(set) var cleanupWarnings = 0
-    /// The registry client's HTTP requests and the body bytes they fetched (same_as records not counted twice).
+    /// The registry client's HTTP requests, those answered over HTTP/2, the connections opened
+    /// for them, and the body bytes they fetched (same_as records not counted twice).
     private(set) var registryRequests = 0
+    private(set) var registryRequestsOverHTTP2 = 0
+    private(set) var registryConnections = 0
     private(set) var bytesFetched: Int64 = 0
     /// The registry's pull quota, as the newest record that carried it said.
     private(set) var quota: RateLimit?
@@ -92,6 +95,8 @@ public struct RunSummary: Sendable {
         if record.verdict.cleanupWarning != nil { cleanupWarnings += 1 }
         if let registry = record.verdict.registry, record.sameAs == nil {
             registryRequests += registry.requests
+            registryRequestsOverHTTP2 += registry.requestsOverHTTP2
+            registryConnections += registry.connections
             bytesFetched += registry.bytesFetched
             if let quota = registry.quota { self.quota = quota }
         }
@@ -113,9 +118,7 @@ public struct RunSummary: Sendable {
             categoryCounts[category].map { "\(category.rawValue) \($0)" }
         }
         if !categories.isEmpty { lines.append("  by category: " + categories.joined(separator: ", ")) }
-        if registryRequests > 0 {
-            lines.append("  registry: \(registryRequests) requests, \(ByteSize(bytes: UInt64(max(0, bytesFetched)))) fetched")
-        }
+        if registryRequests > 0 { lines.append("  registry: " + registryLine) }
         if cleanupWarnings > 0 {
             lines.append("  cleanup warnings: \(cleanupWarnings) good images could not be removed (cleanup_warning in results.jsonl)")
         }
@@ -161,6 +164,13 @@ public struct RunSummary: Sendable {
         var lines = ["  " + heading] + items.first.map { "    " + line($0) }
         if items.count > items.first.count { lines.append("    … and \(items.count - items.first.count) more") }
         return lines
+    }
+
+    /// `312 requests (310 over HTTP/2) on 3 connections, 1.2 MB fetched`.
+    private var registryLine: String {
+        let http2 = registryRequestsOverHTTP2 > 0 ? " (\(registryRequestsOverHTTP2) over HTTP/2)" : ""
+        let connections = "\(registryConnections) connection\(registryConnections == 1 ? "" : "s")"
+        return "\(registryRequests) requests\(http2) on \(connections), \(ByteSize(bytes: UInt64(max(0, bytesFetched)))) fetched"
     }
 
     private func count(_ status: ImageStatus) -> Int { statusCounts[status, default: 0] }

@@ -110,6 +110,9 @@ struct CheckDriver {
     var cache = KnownGoodBlobs()
     /// Answer the newest outstanding request first: answers arrive out of order.
     var newestFirst = false
+    /// What the way to the registry makes of the n-th answer (from 0): its HTTP version and the
+    /// connections opened for it. As the fake registry answered, by default.
+    var network: (_ n: Int, RegistryAnswer) -> RegistryAnswer = { $1 }
 
     init() throws {
         registry = try FakeRegistry()
@@ -139,7 +142,7 @@ struct CheckDriver {
                 return (RegistryCheckResult(), asked)
             }
             let request = newestFirst ? outstanding.removeLast() : outstanding.removeFirst()
-            next = check.receive(registry.answer(request), for: request, cache: &cache)
+            next = check.receive(network(asked.count - outstanding.count - 1, registry.answer(request)), for: request, cache: &cache)
         }
     }
 }

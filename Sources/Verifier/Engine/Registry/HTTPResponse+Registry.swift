@@ -8,10 +8,12 @@ extension HTTPResponse {
         return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
     }
 
-    /// The answer as ``RegistryCheck`` reads it; `content` is what streaming a blob computed.
-    func registryAnswer(content: RegistryAnswer.StreamedContent?) -> RegistryAnswer {
+    /// The answer as ``RegistryCheck`` reads it; `content` is what streaming a blob computed, and
+    /// `connectionsBefore` the connections authentication opened that no answer counted yet.
+    func registryAnswer(content: RegistryAnswer.StreamedContent?, connectionsBefore: Int = 0) -> RegistryAnswer {
         let byName = Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
-        return RegistryAnswer(status: status, headers: byName, body: Array(body ?? Data()), content: content, receivedAt: Date())
+        return RegistryAnswer(status: status, headers: byName, body: Array(body ?? Data()), content: content, receivedAt: Date(),
+                              httpVersion: httpVersion, newConnections: newConnections + connectionsBefore)
     }
 
     /// The response with `secrets` cut out of its headers and, unless it is a success (whose body
@@ -20,6 +22,6 @@ extension HTTPResponse {
         let isSuccess = (200..<300).contains(status)
         return HTTPResponse(status: status, headers: headers.map { ($0.name, secrets.scrub($0.value)) },
                             body: isSuccess ? body : body.map { Data(secrets.scrub(Array($0))) },
-                            bytesReceived: bytesReceived, primaryIP: primaryIP)
+                            bytesReceived: bytesReceived, primaryIP: primaryIP, httpVersion: httpVersion, newConnections: newConnections)
     }
 }

@@ -64,6 +64,11 @@ final class RegistrySession {
     private var parked: [AuthSession.Ticket: [() -> Void]] = [:]
     /// `http` for the registries that answered only plain HTTP (`--insecure`).
     private var plainHTTP: Set<String> = []
+    /// Connections opened by requests whose answers reach no image: pings, token requests, and
+    /// the 401s and 403s authentication took (the first connection to a registry is usually the
+    /// ping's, which the images' requests then reuse). The next answer an image gets counts them,
+    /// so that the run's summary counts every connection the worker opened.
+    private var connectionsNotCounted = 0
 
     /// A session on `loop` with `options`, for credentials found in `credentials`.
     init(loop: UVLoop, options: RegistryOptions, timeoutSeconds: Double, credentials: CredentialFiles) throws(VerifyError) {
@@ -98,6 +103,7 @@ final class RegistrySession {
                 case .failure(let error):
                     completion(.failure(.transfer(error)))
                 case .success((let response, _)) where response.status == 401 || response.status == 403:
+                    connectionsNotCounted += response.newConnections
                     let challenges = response.values(of: "www-authenticate")
                     switch auth.rejected(target, status: response.status, wwwAuthenticate: challenges, sent: authorization,
                                          retries: &requester.retries, now: Date().timeIntervalSince1970) {
@@ -105,7 +111,9 @@ final class RegistrySession {
                     case .giveUp(let failure): completion(.failure(.auth(failure)))
                     }
                 case .success((let response, let content)):
-                    completion(.success(response.registryAnswer(content: content)))
+                    let answer = response.registryAnswer(content: content, connectionsBefore: connectionsNotCounted)
+                    connectionsNotCounted = 0
+                    completion(.success(answer))
                 }
             }
         case .failed(let failure):
@@ -182,6 +190,7 @@ final class RegistrySession {
         authTimers[key] = timer
         let transfer = multi.start(request) { [self] result in
             authTimers.removeValue(forKey: key)?.close()
+            if case .success(let response) = result { connectionsNotCounted += response.newConnections }
             completion(result)
         }
         timer.schedule(after: milliseconds(authLimitSeconds)) { [self] in
