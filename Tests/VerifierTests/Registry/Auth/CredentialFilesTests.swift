@@ -140,6 +140,6 @@ import Foundation
 /// Writes `count` spaces to `path`.
 enum FileManagerShim {
     static func write(_ path: String, count: Int) {
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x20, count: count))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x20, count: count)))
     }
 }
