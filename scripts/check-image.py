@@ -273,6 +273,17 @@ scratch = tempfile.mkdtemp(prefix="check-image-")
 os.chmod(scratch, 0o755)
 
 
+def as_root(script):
+    """Runs a shell script as root: here when this runs as root, else in a container of the base
+    image (the kubelet's chown of volumes, and removing what the pods' user wrote)."""
+    if os.geteuid() == 0:
+        result = run(["/bin/sh", "-c", script], 300)
+    else:
+        result = run([docker, "run", "--rm", "--network", "host", "--user", "0:0", "-v", f"{scratch}:{scratch}", base, "/bin/sh", "-c", script], 300)
+    if result.returncode != 0:
+        fatal(f"as root: {script}: {tail(result.stderr, 3)}")
+
+
 def pod_volumes(pod_spec, name, configmap_data):
     """Host directories for the pod's volumes, as the kubelet would fill them."""
     volumes = {}
@@ -293,8 +304,8 @@ def pod_volumes(pod_spec, name, configmap_data):
                 target = os.path.join(path, item["path"])
                 with open(target, "w", encoding="utf-8") as f:
                     f.write(secret_data[item["key"]])
-                os.chown(target, 0, fs_group if fs_group is not None else 0)
-                os.chmod(target, item.get("mode", volume["secret"].get("defaultMode", 0o644)))
+                mode = item.get("mode", volume["secret"].get("defaultMode", 0o644))
+                as_root(f"chown 0:{fs_group if fs_group is not None else 0} '{target}' && chmod {mode:o} '{target}'")
             volumes[volume["name"]] = ("bind", path)
         elif volume.get("persistentVolumeClaim", {}).get("claimName") == "verify-results":
             volumes[volume["name"]] = ("bind", results)
@@ -308,8 +319,8 @@ def pod_volumes(pod_spec, name, configmap_data):
 results = os.path.join(scratch, "results")
 os.makedirs(results)
 fs_group = job["spec"]["template"]["spec"]["securityContext"]["fsGroup"]
-os.chown(results, 0, fs_group)
-os.chmod(results, 0o2775)  # what fsGroup makes of the volume's root: group fsGroup, group-writable, setgid
+# What fsGroup makes of the volume's root: group fsGroup, group-writable, setgid.
+as_root(f"chown 0:{fs_group} '{results}' && chmod 2775 '{results}'")
 
 
 def docker_run(pod_spec, container, name, variables, configmap_data, args=None):
@@ -362,6 +373,7 @@ lock = threading.Semaphore(p)
 
 
 def run_pod(k):
+    pods[k] = (None, "the pod did not run")
     with lock:
         pods[k] = docker_run(pod, container, f"shard-{k}", dict(variables, JOB_COMPLETION_INDEX=str(k)), {"images.txt": images_txt}, args)
 
@@ -452,6 +464,10 @@ for directory, subdirectories, files in os.walk(results):
 check(owners == {(65532, fs_group)}, f"every file on the results volume owned by uid 65532, group {fs_group} ({sorted(owners)})")
 check(not secrets, f"no file on the results volume holds the registry password ({secrets})")
 
-run(["rm", "-rf", scratch], 120)
+if failures:
+    print(f"note  the pods' volumes are kept in {scratch}", flush=True)
+else:
+    as_root(f"rm -rf '{scratch}'/*")
+    os.rmdir(scratch)
 print(f"check-image: {len(failures)} failed", flush=True)
 sys.exit(1 if failures else 0)

@@ -6,10 +6,11 @@
 #
 # If the engine (DOCKER_HOST) already has TAG, nothing is done. Otherwise a root filesystem is made
 # with `debootstrap --variant=minbase bookworm` from Debian's mirror, with the same apt sources as
-# debian:12-slim (bookworm, bookworm-updates, bookworm-security; deb822), its package caches and
-# apt lists emptied, packed into a tarball, and `docker import`ed as TAG. The tarball is cached,
-# one per day (Debian's point releases and security updates move, the cache follows within a
-# day): $VERIFY_BASE_CACHE (default /var/cache/verify-image)/bookworm-minbase-YYYYMMDD.tar.gz;
+# debian:12-slim (bookworm, bookworm-updates, bookworm-security; deb822) and its dpkg exclusions
+# (no documentation, manual pages or translations), its package caches and apt lists emptied,
+# packed into a tarball, and `docker import`ed as TAG. The tarball is cached, one per day
+# (Debian's point releases and security updates move; the cache follows within a day):
+# $VERIFY_BASE_CACHE (default /var/cache/verify-image)/bookworm-minbase-slim-YYYYMMDD.tar.gz;
 # older ones are removed. debootstrap needs root; importing a cached tarball does not.
 #
 # Settings: VERIFY_BASE_CACHE (the cache directory), VERIFY_DEBIAN_MIRROR (default
@@ -30,7 +31,7 @@ if "$docker" image inspect "$tag" >/dev/null 2>&1; then
   exit 0
 fi
 
-tarball="$cache/bookworm-minbase-$(date -u +%Y%m%d).tar.gz"
+tarball="$cache/bookworm-minbase-slim-$(date -u +%Y%m%d).tar.gz"
 if [[ ! -s $tarball ]]; then
   if ! command -v debootstrap >/dev/null 2>&1; then
     say "debootstrap is not installed (apt-get install debootstrap; scripts/install-deps.sh does)"
@@ -65,6 +66,17 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
+  # As debian:12-slim too: no documentation, manual pages or translations, now or from later packages.
+  cat >"$rootfs/etc/dpkg/dpkg.cfg.d/docker-slim" <<'EXCLUDE'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*
+EXCLUDE
+  find "$rootfs/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+  rm -rf "$rootfs"/usr/share/groff/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/* "$rootfs"/usr/share/man/*
   rm -rf "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/var/log/* "$rootfs"/tmp/* "$rootfs"/run/*
   tar --numeric-owner --xattrs -C "$rootfs" -czf "$work/rootfs.tar.gz" .
