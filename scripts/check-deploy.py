@@ -447,9 +447,22 @@ with open(os.path.join(DEPLOY, "Dockerfile"), encoding="utf-8") as f:
 with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as f:
     manifest = f.read()
 stages = re.split(r"^FROM ", dockerfile, flags=re.M)[1:]
-check(len(stages) == 2 and " AS build" in stages[0].splitlines()[0], "Dockerfile: two stages, the first named build")
-if len(stages) == 2:
-    build, runtime = stages
+heads = [stage.splitlines()[0].split() for stage in stages]
+check(len(heads) == 4 and [h[-1] if len(h) == 3 else None for h in heads] == ["build", "host", "binary", None],
+      f"Dockerfile: four stages, build (swift), host (a host binary), binary (the one selected) and the runtime stage ({heads})")
+if len(stages) == 4:
+    build, host, binary, runtime = stages
+    arg = re.search(r"^ARG BINARY_STAGE=(\S+)$", dockerfile, flags=re.M)
+    check(arg is not None and arg.group(1) == "build" and heads[2][0] == "${BINARY_STAGE}",
+          "Dockerfile: the binary comes from ARG BINARY_STAGE, by default the swift build stage")
+    check(heads[1][0] == "scratch" and re.findall(r"^COPY (.*)$", host, flags=re.M) == ["deploy/host-binary/ /out/"],
+          "Dockerfile: the host stage copies deploy/host-binary/ to /out/, as the build stage fills /out")
+    check(os.path.isfile(os.path.join(DEPLOY, "host-binary", ".gitignore")),
+          "deploy/host-binary/ exists in a checkout (its .gitignore), so the host stage builds where it is not selected")
+    copies = re.findall(r"^COPY --from=(\S+) (\S+) ", runtime, flags=re.M)
+    check(copies == [("binary", "/out/verify"), ("binary", "/out/swift-backtrace-static")],
+          f"Dockerfile: the runtime stage copies verify and the backtracer from the selected stage only ({copies})")
+    check("/out/verify" in build and "/out/swift-backtrace-static" in build, "Dockerfile: the build stage puts both into /out")
     check(re.search(r"swift:6[.\d]*-bookworm", dockerfile) is not None, "Dockerfile: builds on a Swift 6 bookworm image")
     check("debian:12-slim" in dockerfile, "Dockerfile: runs on debian:12-slim")
     needed = set(re.findall(r'\.apt\(\[([^\]]*)\]\)', manifest))
@@ -467,8 +480,9 @@ if len(stages) == 2:
           "Dockerfile: the same user as the Jobs' runAsUser")
     check(re.search(r'^ENTRYPOINT \["(/usr/local/bin/)?verify"\]', runtime, flags=re.M) is not None, "Dockerfile: ENTRYPOINT verify")
 with open(os.path.join(ROOT, ".dockerignore"), encoding="utf-8") as f:
-    ignored = set(f.read().split())
+    ignored = {line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")}
 check({".build", ".git"} <= ignored and any(i.startswith(".build*") for i in ignored), ".dockerignore: .build*, .git")
+check(not any(i.startswith("deploy") for i in ignored), ".dockerignore: deploy/host-binary/ stays in the context")
 if shutil.which("hadolint"):
     result = subprocess.run(["hadolint", os.path.join(DEPLOY, "Dockerfile")], capture_output=True, text=True)
     check(result.returncode == 0, "hadolint deploy/Dockerfile" + (": " + result.stdout.strip() if result.returncode else ""))
