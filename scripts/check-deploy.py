@@ -5,7 +5,9 @@
 
 Without a cluster: every YAML file is parsed (PyYAML, Debian's python3-yaml), and the essentials
 are checked on the files as written and, when `kubectl` or `kustomize` is on PATH, on what the
-kustomizations render (N copied into --shard and into the merge Job, the retry-failed overlay).
+kustomizations render (N copied into --shard and into the merge Job, the retry-failed overlay);
+`kubectl create --dry-run=client --validate=false` takes every manifest, as written and as
+rendered, against scripts/kube-api-stub.py (kubectl needs a server's discovery even then).
 The two shell scripts the Jobs run are run too, with a stand-in `verify` on PATH: the check Job's
 wrapper (statuses 0 and 1 become 0, others pass through, SIGTERM reaches verify) and the merge
 Job's script (every shard directory named, a missing one refused). Prints one line per check;
@@ -335,6 +337,42 @@ else:
             check(job["spec"]["completions"] == 7 and job["spec"]["parallelism"] == 3, "N = 7, P = 3: completions and parallelism follow")
             check(check_verify_job(seven, "N = 7") == 7, "N = 7: --shard follows")
             check_merge_job(seven, "N = 7", 7)
+
+# --- kubectl's own client-side dry run. kubectl maps apiVersion and kind to a resource through the
+# API server's discovery even for --dry-run=client; scripts/kube-api-stub.py answers that part for
+# the kinds deploy/ uses, so a wrong kind or apiVersion is refused as a cluster would refuse it.
+kubectl = shutil.which("kubectl")
+if kubectl is None:
+    skip("kubectl create --dry-run=client", "kubectl is not on PATH (apt-get install kubernetes-client)")
+else:
+    stub = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "kube-api-stub.py")], stdout=subprocess.PIPE, text=True)
+    try:
+        port = stub.stdout.readline().strip()
+
+        def dry_run(paths, stdin=None):
+            arguments = [kubectl, "--server", f"http://127.0.0.1:{port}", "create", "--dry-run=client", "--validate=false", "-o", "name"]
+            for path in paths:
+                arguments += ["-f", path]
+            return subprocess.run(arguments, input=stdin, capture_output=True, text=True, timeout=60,
+                                  env=dict(os.environ, KUBECONFIG=os.devnull))
+
+        manifests = [path for path in yaml_files if os.path.dirname(path) == KUBE and os.path.basename(path) != "kustomization.yaml"]
+        result = dry_run(manifests)
+        created = sorted(result.stdout.split())
+        check(result.returncode == 0 and created == ["configmap/verify-image-list", "job.batch/verify", "job.batch/verify-merge",
+                                                     "persistentvolumeclaim/verify-results", "secret/verify-registry-credentials"],
+              f"kubectl create --dry-run=client: every manifest ({', '.join(created) or result.stderr.strip()})")
+        if renderer is not None:
+            for directory in (KUBE, RETRY):
+                rendering = subprocess.run(renderer + [directory], capture_output=True, text=True, timeout=60)
+                result = dry_run(["-"], stdin=rendering.stdout)
+                check(rendering.returncode == 0 and result.returncode == 0 and len(result.stdout.split()) == 4,
+                      f"kubectl create --dry-run=client: {os.path.relpath(directory, ROOT)} as rendered ({result.stdout.split() or result.stderr.strip()})")
+        wrong = dry_run(["-"], stdin="apiVersion: batch/v2\nkind: Job\nmetadata:\n  name: wrong\n")
+        check(wrong.returncode != 0 and "no matches for kind" in wrong.stderr, "kubectl create --dry-run=client: refuses an apiVersion no cluster serves")
+    finally:
+        stub.kill()
+        stub.wait()
 
 # --- The check Job's wrapper, run with a stand-in verify.
 job = one(raw, "Job", "verify")

@@ -5,6 +5,8 @@
 #   libssl-dev            OpenSSL's libcrypto, for SHA-256 (the registry client's digests)
 #   docker-registry       a real registry to verify against
 #   docker.io             dockerd (only when no Docker engine is installed already)
+#   kubernetes-client     kubectl, to render the kustomizations and dry-run the manifests (only when
+#                         no kubectl is installed already)
 #   skopeo, umoci         build and push example images without an engine
 #   python3, curl         the hanging registry stand-in, the image pusher and the token front, and
 #                         health checks
@@ -23,6 +25,9 @@ sudo=""
 packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl chromium libxml2-utils prometheus debootstrap)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
+fi
+if ! command -v kubectl >/dev/null 2>&1; then
+  packages+=(kubernetes-client)
 fi
 missing=()
 for package in "${packages[@]}"; do
