@@ -109,6 +109,11 @@ def main():
     if s and len(s) == 2:
         r = s["verify"]["bps"] / s["curl"]["bps"]
         targets.append(("--depth content ≥ 70% of curl's bytes/s", f"{r:.0%}", r >= 0.7))
+    s = table("4c. --depth content against curl over a link of LINK_RATE (bandwidth-bound)", "content-link",
+              ["verify", "curl"], c("images", "good", "wall", "req", "mb", "mbps", "cpu", "reg", "rss"))
+    if s and len(s) == 2:
+        r = s["verify"]["bps"] / s["curl"]["bps"]
+        targets.append(("--depth content ≥ 70% of curl's bytes/s, over a shaped link", f"{r:.0%}", r >= 0.7))
     part = "rss"
     present = [k for k in ("verify-small-blobs", "verify-big-content") if (part, k) in groups]
     if present:

@@ -10,10 +10,14 @@
 #                 manifest --depth manifest against skopeo inspect under xargs -P
 #                 docker   --client registry against --client docker (a private dockerd, vfs)
 #                 content  --depth content against curl --parallel GETs of the same blobs (20 MB images)
+#                 content-link  the same over a link of LINK_RATE (a veth pair into a network
+#                          namespace, shaped by tc's tbf; needs root), where the check is bound by
+#                          bandwidth, as against a registry on the network, not by the 2 cores
 #                 rss      the peak RSS of every verify process at -c 200
 # Settings: RUNS (3), CONCURRENCY (total, 40), SMALL (small images, 1000), BIG (20 MB images, 20),
 # SKOPEO_IMAGES (the first N small images for skopeo, 200), DOCKER_IMAGES (the first N small
-# images for docker, 100), BENCH_WORK (/tmp/verify-bench). The seeded storage is kept in
+# images for docker, 100), LINK_RATE (content-link's rate, tc's units, 1gbit), BENCH_WORK
+# (/tmp/verify-bench). The seeded storage is kept in
 # $BENCH_WORK/registry/storage and reused while SMALL and BIG are the same; everything started
 # (the registry, dockerd) is stopped at exit.
 set -euo pipefail
@@ -51,6 +55,8 @@ cleanup() {
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
+  [[ -n ${link_ns:-} ]] && ip netns del "$link_ns" 2>/dev/null
+  return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,6 +121,32 @@ start_docker() {
   wait_for 60 env DOCKER_HOST="$docker_host" docker version --format '{{.Server.Version}}'
 }
 
+# --- a second registry on the same storage, behind a link of LINK_RATE, for content-link ----------
+link_address=
+start_link() {
+  link_ns=verify-bench-$$
+  local host_if=vb$$h ns_if=vb$$n
+  ip netns add "$link_ns"
+  ip link add "$host_if" type veth peer name "$ns_if"
+  ip link set "$ns_if" netns "$link_ns"
+  ip addr add 10.213.0.1/30 dev "$host_if"
+  ip link set "$host_if" up
+  ip netns exec "$link_ns" ip addr add 10.213.0.2/30 dev "$ns_if"
+  ip netns exec "$link_ns" ip link set "$ns_if" up
+  ip netns exec "$link_ns" ip link set lo up
+  # Both directions shaped: the blobs flow from the namespace's end.
+  tc qdisc add dev "$host_if" root tbf rate "${LINK_RATE:-1gbit}" burst 256kb latency 50ms
+  ip netns exec "$link_ns" tc qdisc add dev "$ns_if" root tbf rate "${LINK_RATE:-1gbit}" burst 256kb latency 50ms
+  link_address=10.213.0.2:5000
+  "$repo/scripts/registry-config.sh" "$work/storage" "$link_address" >"$work/registry-link.yml"
+  setsid ip netns exec "$link_ns" docker-registry serve "$work/registry-link.yml" >"$work/logs/registry-link.log" 2>&1 </dev/null &
+  link_pid=$!
+  started+=("$link_pid")
+  wait_for 20 curl -fsS "http://$link_address/v2/"
+  sed "s/$address/$link_address/g" "$work/big.txt" >"$work/big-link.txt"
+  sed "s/$address/$link_address/g" "$work/big-get.curl" >"$work/big-link-get.curl"
+}
+
 # --- measuring ------------------------------------------------------------------------------------
 results=$work/results.jsonl
 : >"$results"
@@ -125,7 +157,8 @@ measure() {
   shift 4
   local log=$work/logs/$part-$contender-$run.log out=$work/out/$part-$contender
   rm -rf "$out"
-  local -a watch=(--watch "registry=$registry_pid")
+  local -a watch=(--watch "registry=${link_pid:-$registry_pid}")
+  [[ $part == content-link ]] || watch=(--watch "registry=$registry_pid")
   [[ -n ${dockerd_pid:-} ]] && watch+=(--watch "dockerd=$dockerd_pid")
   local m
   m=$(python3 "$here/rmeasure.py" "${watch[@]}" --log "$log" "$@")
@@ -176,6 +209,10 @@ for part in $parts; do
     content)
       measure content verify "$run" "$big" -- $(v "$work/out/content-verify" "$work/big.txt" --client registry --depth content --insecure -p "$processes" -c "$per")
       measure content curl "$run" "$big" -- curl --parallel --parallel-max "$concurrency" -K "$work/big-get.curl" ;;
+    content-link)
+      [[ -n $link_address ]] || start_link
+      measure content-link verify "$run" "$big" -- $(v "$work/out/content-link-verify" "$work/big-link.txt" --client registry --depth content --insecure -p "$processes" -c "$per")
+      measure content-link curl "$run" "$big" -- curl --parallel --parallel-max "$concurrency" -K "$work/big-link-get.curl" ;;
     rss)
       measure rss verify-small-blobs "$run" "$small" --hwm-exe "$(readlink -f "$verify")" -- $(v "$work/out/rss-verify-small-blobs" "$work/small.txt" --client registry --depth blobs --insecure -p "$processes" -c 200)
       measure rss verify-big-content "$run" "$big" --hwm-exe "$(readlink -f "$verify")" -- $(v "$work/out/rss-verify-big-content" "$work/big.txt" --client registry --depth content --insecure -p "$processes" -c 200) ;;
