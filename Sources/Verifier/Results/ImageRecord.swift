@@ -40,6 +40,7 @@ struct ImageRecord: Encodable, Sendable {
         case platforms
         case blobsChecked = "blobs_checked"
         case bytesFetched = "bytes_fetched"
+        case foreignLayersSkipped = "foreign_layers_skipped"
         case retryAfterSeconds = "retry_after_seconds"
     }
 
@@ -83,6 +84,7 @@ struct ImageRecord: Encodable, Sendable {
         try container.encode(verdict.registry?.platforms, forKey: .platforms)
         try container.encode(verdict.registry?.blobsChecked, forKey: .blobsChecked)
         try container.encode(verdict.registry?.bytesFetched, forKey: .bytesFetched)
+        try container.encode(verdict.registry?.foreignLayersSkipped, forKey: .foreignLayersSkipped)
         try container.encode(verdict.retryAfterSeconds, forKey: .retryAfterSeconds)
     }
 }

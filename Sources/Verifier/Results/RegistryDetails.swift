@@ -8,6 +8,9 @@ struct RegistryDetails: Codable, Sendable, Equatable {
     var blobsChecked: Int
     /// Body bytes received: manifests, error bodies and, at `--depth content`, blobs.
     var bytesFetched: Int64
+    /// Foreign and non-distributable layers (`urls` set, or a non-distributable media type),
+    /// which a registry need not hold, left unchecked.
+    var foreignLayersSkipped: Int
     /// HTTP requests made for the image (authentication's own not counted).
     var requests: Int
     /// Of those, the ones answered over HTTP/2; shown in the summary, not recorded.
@@ -24,6 +27,7 @@ struct RegistryDetails: Codable, Sendable, Equatable {
         platforms = result.platforms
         blobsChecked = result.blobsChecked
         bytesFetched = result.bytesFetched
+        foreignLayersSkipped = result.foreignLayersSkipped
         requests = result.requests
         requestsOverHTTP2 = result.answersOverHTTP2
         connections = result.connectionsOpened

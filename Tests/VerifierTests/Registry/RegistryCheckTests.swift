@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Verifier
 
@@ -219,6 +220,13 @@ struct RegistryCheckTests {
         #expect(result.status == .good && result.foreignLayersSkipped == 1 && result.blobsChecked == 2)
         #expect(!requests.contains { $0.path.hasSuffix(image.layers[0].digest) })
         #expect(requests.map(\.path).last == FakeRegistry.blobPath("foreign", image.layers[1].digest))
+        // The record says so.
+        var verdict = result.verdict
+        verdict.registry = RegistryDetails(result)
+        let record = ImageRecord(reference: "fixtures/foreign:v1", line: 1, pulled: nil, verdict: verdict, worker: 1, attempts: 1,
+                                 startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 1))
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
+        #expect(json["foreign_layers_skipped"] as? Int == 1 && json["blobs_checked"] as? Int == 2)
     }
 
     @Test func depthContentGetsEveryBlobAndCountsItsBytes() throws {
