@@ -345,10 +345,12 @@ def main(argv):
                 failed.append(k)
             show(f"shard-{k}", pod, why)
 
-        pods.shards(job, done=done)
+        shard_pods = pods.shards(job, done=done)
         if failed:
-            say(f"index {', '.join(map(str, sorted(failed)))} failed: the Job is not complete and the merge is not started "
-                f"(run this again to resume, as the Job's retries would)")
+            fail_job = any(shard_pods[k].status in fail_job_codes(job) for k in failed)
+            say(f"index {', '.join(map(str, sorted(failed)))} failed, so the merge is not started: "
+                + ("the Job fails; fix what the logs above say, then run this again" if fail_job
+                   else "the Job would retry them; run this again to resume them"))
             return 1
         pod = pods.merge(merge_job)
         succeeded, why = judge(merge_job, pod.status)
