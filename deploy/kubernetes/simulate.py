@@ -38,10 +38,6 @@ try:
 except ImportError:
     if __name__ != "__main__":
         raise
-    debian = "/usr/bin/python3"
-    if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian) and "SIMULATE_REEXEC" not in os.environ:
-        os.environ["SIMULATE_REEXEC"] = "1"
-        os.execv(debian, [debian] + sys.argv)
     print("simulate: PyYAML is missing: apt-get install python3-yaml (or pip install pyyaml)", file=sys.stderr)
     sys.exit(2)
 

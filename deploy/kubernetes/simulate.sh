@@ -14,4 +14,13 @@
 # The work is done by simulate.py beside this script (python3 with PyYAML), which
 # scripts/check-image.py runs in the test suite.
 set -euo pipefail
-exec python3 "$(dirname "$0")/simulate.py" "$@"
+# The first python3 that has PyYAML: the one on PATH, else Debian's (python3-yaml), whose module a
+# python3 of pyenv or a venv does not see.
+python=python3
+for candidate in python3 /usr/bin/python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import yaml' 2>/dev/null; then
+    python=$candidate
+    break
+  fi
+done
+exec "$python" "$(dirname "$0")/simulate.py" "$@"
