@@ -15,7 +15,8 @@ containers, against the sandbox's registry.
    DOCKER_BUILDKIT=1.
 2. The image alone: `--help` as user 65532, its libraries all found, the packages installed.
 3. The Jobs, as `kubectl kustomize deploy/kubernetes` renders them (the files as written without
-   kubectl): each container run with `docker run --network host` as the pod would run it: its
+   kubectl), run by deploy/kubernetes/simulate.py, the code deploy/kubernetes/simulate.sh runs for
+   a user: each container run with `docker run --network host` as the pod would run it: its
    command and args (with Kubernetes' $(VAR) expansion), its env and JOB_COMPLETION_INDEX, the
    pod's and the container's security context (user, group, fsGroup as a supplementary group,
    read-only root, no capabilities, no privilege escalation, memory limit), and every volume
@@ -27,7 +28,9 @@ containers, against the sandbox's registry.
    --registry (the sandbox's registry with Basic credentials, which the Secret holds, plus
    --insecure: it is plain HTTP). The N shard pods run P at a time; then a retried pod (resumes,
    verifies nothing again), a pod with another --registry (exit 2: the Job fails), and the merge
-   Job's pod over the same volume.
+   Job's pod over the same volume. Last, the check Job's container once more without --shard,
+   into its own directory: the merged results must equal that one unsharded run's (the same
+   references; status, category, digest and pulled of each; the same status files' lines).
 
 Prints one line per check and the time each step took; the last line says how many failed.
 Exit status 0 when none did, 1 otherwise, 2 when it cannot run. Settings: VERIFY_IMAGE_BASE (an
@@ -41,8 +44,8 @@ import os
 import shutil
 import subprocess
 import sys
+import atexit
 import tempfile
-import threading
 import time
 
 try:
@@ -185,63 +188,23 @@ check("not found" not in result.stdout and "libuv.so.1" in result.stdout and "li
 check(sum("install ok installed" in line for line in lines) == 4, "libuv1, libcurl4, libssl3 and ca-certificates installed by the runtime stage's apt-get")
 check("backtracer" in lines, "swift-backtrace-static in the image, executable")
 
-# --- The Jobs, as rendered.
-if shutil.which("kustomize"):
-    renderer = ["kustomize", "build", KUBE]
-elif shutil.which("kubectl"):
-    renderer = ["kubectl", "kustomize", KUBE]
-else:
-    renderer = None
-if renderer:
-    result = run(renderer, 120)
-    if not check(result.returncode == 0, f"{' '.join(renderer[:2])} deploy/kubernetes renders"):
-        fatal(tail(result.stderr))
-    documents = [d for d in yaml.safe_load_all(result.stdout) if d]
+# --- The Jobs, as rendered, run by deploy/kubernetes/simulate.py (what simulate.sh runs).
+sys.path.insert(0, KUBE)
+sys.dont_write_bytecode = True  # no __pycache__ in deploy/kubernetes
+import simulate  # noqa: E402
+
+try:
+    documents, rendered = simulate.render(KUBE, environment)
+    job, merge_job, configmap = simulate.the_jobs(documents)
+except simulate.SimulationError as error:
+    fatal(f"the manifests render, with the check Job, the merge Job and the list's ConfigMap: {error}")
+if rendered:
+    check(True, f"{rendered} deploy/kubernetes renders")
 else:
     print("note  neither kustomize nor kubectl is on PATH: the manifests as written, not as rendered", flush=True)
-    documents = []
-    for name in sorted(os.listdir(KUBE)):
-        if name.endswith(".yaml") and name not in ("kustomization.yaml", "secret-docker-config.yaml"):
-            with open(os.path.join(KUBE, name), encoding="utf-8") as f:
-                documents += [d for d in yaml.safe_load_all(f) if d]
-
-
-def one(kind, name):
-    found = [d for d in documents if d.get("kind") == kind and d["metadata"]["name"] == name]
-    return found[0] if len(found) == 1 else None
-
-
-job, merge_job, configmap = one("Job", "verify"), one("Job", "verify-merge"), one("ConfigMap", "verify-image-list")
-if not check(job and merge_job and configmap, "the check Job, the merge Job and the list's ConfigMap"):
-    fatal("the manifests lack what the pods need")
+check([job["metadata"]["name"], merge_job["metadata"]["name"], configmap["metadata"]["name"]] == ["verify", "verify-merge", "verify-image-list"],
+      "the check Job, the merge Job and the list's ConfigMap")
 n, p = job["spec"]["completions"], job["spec"]["parallelism"]
-
-
-def expand(text, variables):
-    """Kubernetes' expansion of $(VAR) in command and args: $(NAME) of a defined variable is its
-    value, $$ is $, anything else is left as written (an undefined $(NAME) too)."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "$" and i + 1 < len(text):
-            following = text[i + 1]
-            if following == "$":
-                out.append("$")
-                i += 2
-                continue
-            if following == "(":
-                close = text.find(")", i + 2)
-                if close >= 0:
-                    name = text[i + 2:close]
-                    out.append(variables[name] if name in variables else text[i:close + 1])
-                    i = close + 1
-                    continue
-            out.append("$" + following)
-            i += 2
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
-
 
 # The list: the ConfigMap's example lines, then every image of the sandbox's registry client, all
 # naming the old registry; --registry sends them to the sandbox's Basic registry.
@@ -271,118 +234,29 @@ def shard_of(line, count):
 
 scratch = tempfile.mkdtemp(prefix="check-image-")
 os.chmod(scratch, 0o755)
-
-
-def as_root(script):
-    """Runs a shell script as root: here when this runs as root, else in a container of the base
-    image (the kubelet's chown of volumes, and removing what the pods' user wrote)."""
-    if os.geteuid() == 0:
-        result = run(["/bin/sh", "-c", script], 300)
-    else:
-        result = run([docker, "run", "--rm", "--network", "host", "--user", "0:0", "-v", f"{scratch}:{scratch}", base, "/bin/sh", "-c", script], 300)
-    if result.returncode != 0:
-        fatal(f"as root: {script}: {tail(result.stderr, 3)}")
-
-
-def pod_volumes(pod_spec, name, configmap_data):
-    """Host directories for the pod's volumes, as the kubelet would fill them."""
-    volumes = {}
-    for volume in pod_spec.get("volumes", []):
-        path = os.path.join(scratch, name, volume["name"])
-        fs_group = pod_spec.get("securityContext", {}).get("fsGroup")
-        if "configMap" in volume:
-            os.makedirs(path)
-            for key, value in configmap_data.items():
-                with open(os.path.join(path, key), "w", encoding="utf-8") as f:
-                    f.write(value)
-                os.chmod(os.path.join(path, key), volume["configMap"].get("defaultMode", 0o644))
-            volumes[volume["name"]] = ("bind", path)
-        elif "secret" in volume:
-            os.makedirs(path)
-            items = volume["secret"].get("items") or [{"key": k, "path": k} for k in secret_data]
-            for item in items:
-                target = os.path.join(path, item["path"])
-                with open(target, "w", encoding="utf-8") as f:
-                    f.write(secret_data[item["key"]])
-                mode = item.get("mode", volume["secret"].get("defaultMode", 0o644))
-                as_root(f"chown 0:{fs_group if fs_group is not None else 0} '{target}' && chmod {mode:o} '{target}'")
-            volumes[volume["name"]] = ("bind", path)
-        elif volume.get("persistentVolumeClaim", {}).get("claimName") == "verify-results":
-            volumes[volume["name"]] = ("bind", results)
-        elif "emptyDir" in volume:
-            volumes[volume["name"]] = ("tmpfs", None)
-        else:
-            fatal(f"a volume this check cannot stand in for: {volume}")
-    return volumes
-
-
 results = os.path.join(scratch, "results")
-os.makedirs(results)
+pods = simulate.Pods(docker, TAG, results, dict(configmap["data"], **{"images.txt": images_txt}), secret_data,
+                     ["--network", "host"], environment, timeout=600, prefix="check-image")
+atexit.register(pods.close)
 fs_group = job["spec"]["template"]["spec"]["securityContext"]["fsGroup"]
-# What fsGroup makes of the volume's root: group fsGroup, group-writable, setgid.
-as_root(f"chown 0:{fs_group} '{results}' && chmod 2775 '{results}'")
+try:
+    pods.prepare_results(job["spec"]["template"]["spec"])
+except simulate.SimulationError as error:
+    fatal(f"the results directory as fsGroup makes it: {error}")
 
-
-def docker_run(pod_spec, container, name, variables, configmap_data, args=None):
-    """`docker run` of one pod's container; returns (status, stderr)."""
-    volumes = pod_volumes(pod_spec, name, configmap_data)
-    security, own = pod_spec.get("securityContext", {}), container.get("securityContext", {})
-    argv = [docker, "run", "--rm", "--network", "host", "--name", f"check-image-{os.getpid()}-{name}"]
-    argv += ["--user", f"{security['runAsUser']}:{security['runAsGroup']}"]
-    if "fsGroup" in security:
-        argv += ["--group-add", str(security["fsGroup"])]
-    if own.get("readOnlyRootFilesystem"):
-        argv.append("--read-only")
-    for capability in own.get("capabilities", {}).get("drop", []):
-        argv += ["--cap-drop", capability]
-    if own.get("allowPrivilegeEscalation") is False:
-        argv += ["--security-opt", "no-new-privileges"]
-    memory = container.get("resources", {}).get("limits", {}).get("memory")
-    if memory:
-        argv += ["--memory", memory.replace("Gi", "g").replace("Mi", "m")]
-    for mount in container.get("volumeMounts", []):
-        kind, path = volumes[mount["name"]]
-        if kind == "tmpfs":
-            argv += ["--tmpfs", mount["mountPath"]]
-        else:
-            argv += ["-v", f"{path}:{mount['mountPath']}" + (":ro" if mount.get("readOnly") else "")]
-    for key, value in variables.items():
-        argv += ["-e", f"{key}={value}"]
-    command = [expand(part, variables) for part in container["command"]]
-    arguments = [expand(part, variables) for part in (args if args is not None else container["args"])]
-    argv += ["--entrypoint", command[0], TAG] + command[1:] + arguments
-    result = run(argv, 600)
-    return result.returncode, result.stderr
-
-
-pod = job["spec"]["template"]["spec"]
-container = [c for c in pod["containers"] if c["name"] == "verify"][0]
+container = simulate.container_of(job, "verify")
 args = list(container["args"])
 if check("--registry" in args, "the check Job sets --registry (replaced by the sandbox's Basic registry)"):
     args[args.index("--registry") + 1] = new_registry
 args.append("--insecure")
-variables = {}
-for variable in container.get("env", []):
-    if not check("value" in variable, f"env {variable['name']} has a plain value"):
-        continue
-    variables[variable["name"]] = variable["value"]
+try:
+    variables = simulate.plain_env(container)
+    check(True, "the check Job's env has plain values")
+except simulate.SimulationError as error:
+    fatal(str(error))
 
 started = time.monotonic()
-pods = {}
-lock = threading.Semaphore(p)
-
-
-def run_pod(k):
-    pods[k] = (None, "the pod did not run")
-    with lock:
-        pods[k] = docker_run(pod, container, f"shard-{k}", dict(variables, JOB_COMPLETION_INDEX=str(k)), {"images.txt": images_txt}, args)
-
-
-threads = [threading.Thread(target=run_pod, args=(k,)) for k in range(n)]
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
+shard_pods = pods.shards(job, args)
 timed(f"{n} shard pods, {p} at a time", started)
 
 
@@ -399,11 +273,11 @@ def outcome(record):
 
 
 for k in range(n):
-    status, stderr = pods[k]
+    status, log = shard_pods[k]
     mine = {line for line in expected if shard_of(line, n) == k}
     failing = any(expected[line] != "good" for line in mine)
-    check(status == 0, f"pod {k}/{n}: exit 0, the index complete ({status}{': ' + tail(stderr, 5) if status else ''})")
-    check(f"verify-shard: verify exited {1 if failing else 0}" in stderr,
+    check(simulate.judge(job, status)[0], f"pod {k}/{n}: exit 0, the index complete ({status}{': ' + tail(log, 5) if status else ''})")
+    check(f"verify-shard: verify exited {1 if failing else 0}" in log,
           f"pod {k}/{n}: verify's own status {1 if failing else 0} ({'some' if failing else 'none'} of its {len(mine)} lines fail), mapped by the wrapper")
     got = [r["reference"] for r in records(f"shard-{k}")]
     check(sorted(got) == sorted(mine), f"pod {k}/{n}: results.jsonl has exactly its shard's lines, once each ({len(got)} records, {len(mine)} lines)")
@@ -411,26 +285,26 @@ for k in range(n):
     with open(run_json if os.path.exists(run_json) else os.devnull, encoding="utf-8") as f:
         check((json.loads(f.read() or "{}")).get("shard") == f"{k}/{n}", f"pod {k}/{n}: run.json records shard {k}/{n}")
 
+pod_spec = job["spec"]["template"]["spec"]
 # A retried pod (a node lost, a pod evicted): it resumes and verifies nothing again.
 before = len(records("shard-0"))
-status, stderr = docker_run(pod, container, "shard-0-retry", dict(variables, JOB_COMPLETION_INDEX="0"), {"images.txt": images_txt}, args)
+status, log = pods.run(pod_spec, container, "shard-0-retry", dict(variables, JOB_COMPLETION_INDEX="0"), args)
 check(status == 0 and len(records("shard-0")) == before, f"pod 0 retried: exit 0, nothing verified again ({status}, {before} -> {len(records('shard-0'))} records)")
 # The Job re-applied with another --registry: refused, exit 2, which podFailurePolicy turns into a failed Job.
 other = list(args)
 other[other.index("--registry") + 1] = sandbox["REGISTRY"]
-status, stderr = docker_run(pod, container, "shard-1-other", dict(variables, JOB_COMPLETION_INDEX="1"), {"images.txt": images_txt}, other)
-fail_job = [r for r in job["spec"]["podFailurePolicy"]["rules"] if r["action"] == "FailJob"][0]["onExitCodes"]["values"]
-check(status == 2 and status in fail_job and "registry" in stderr,
-      f"pod 1 with another --registry: exit 2, refused, and the Job fails (podFailurePolicy FailJob on {fail_job}) ({status}: {tail(stderr, 2)})")
+status, log = pods.run(pod_spec, container, "shard-1-other", dict(variables, JOB_COMPLETION_INDEX="1"), other)
+fail_job = simulate.fail_job_codes(job)
+check(status == 2 and "FailJob" in simulate.judge(job, status)[1] and "registry" in log,
+      f"pod 1 with another --registry: exit 2, refused, and the Job fails (podFailurePolicy FailJob on {fail_job}) ({status}: {tail(log, 2)})")
 
 # The merge Job, over the same volume.
 started = time.monotonic()
-merge_pod = merge_job["spec"]["template"]["spec"]
-merge = [c for c in merge_pod["containers"] if c["name"] == "merge"][0]
+merge = simulate.container_of(merge_job, "merge")
 check(merge["args"] == [str(n)], f"the merge Job's argument is N ({merge['args']})")
-status, stderr = docker_run(merge_pod, merge, "merge", {e["name"]: e["value"] for e in merge.get("env", [])}, {})
+status, log = pods.merge(merge_job)
 timed("the merge pod", started)
-check(status == 0 and f"verify-merge: {n} shards merged into /results/merged" in stderr, f"merge pod: exit 0, {n} shards merged ({status}: {tail(stderr, 3)})")
+check(status == 0 and f"verify-merge: {n} shards merged into /results/merged" in log, f"merge pod: exit 0, {n} shards merged ({status}: {tail(log, 3)})")
 merged = {}
 for record in records("merged"):
     merged.setdefault(record["reference"], []).append(record)
@@ -439,19 +313,52 @@ check(sorted(merged) == sorted(expected) and all(len(v) == 1 for v in merged.val
 wrong = [f"{line}: {outcome(merged[line][0])}, expected {want}" for line, want in sorted(expected.items()) if line in merged and outcome(merged[line][0]) != want]
 check(not wrong, f"merged: every image good or failed as the sandbox planted it ({len(expected)} images; "
       f"{sum(v == 'good' for v in expected.values())} good)" + ("; " + "; ".join(wrong[:5]) if wrong else ""))
-status_files = {}
-for name in ["good_image.txt", "error_image.txt", "timeout_image.txt"]:
-    path = os.path.join(results, "merged", name)
-    with open(path, encoding="utf-8") if os.path.exists(path) else open(os.devnull) as f:
-        status_files[name] = [line.rstrip("\n").split("\t") for line in f if line.strip()]
-listed = [fields[0] for lines in status_files.values() for fields in lines]
+
+
+def status_files(directory):
+    files = {}
+    for name in ["good_image.txt", "error_image.txt", "timeout_image.txt"]:
+        path = os.path.join(results, directory, name)
+        with open(path, encoding="utf-8") if os.path.exists(path) else open(os.devnull) as f:
+            files[name] = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    return files
+
+
+merged_files = status_files("merged")
+listed = [fields[0] for lines in merged_files.values() for fields in lines]
 check(sorted(listed) == sorted(expected), f"merged: good_image.txt, error_image.txt and timeout_image.txt name every line once ({len(listed)} lines)")
-check(sorted(f[0] for f in status_files["good_image.txt"]) == sorted(line for line, want in expected.items() if want == "good")
-      and sorted((f[0], f[1]) for f in status_files["error_image.txt"]) == sorted((line, want) for line, want in expected.items() if want != "good"),
+check(sorted(f[0] for f in merged_files["good_image.txt"]) == sorted(line for line, want in expected.items() if want == "good")
+      and sorted((f[0], f[1]) for f in merged_files["error_image.txt"]) == sorted((line, want) for line, want in expected.items() if want != "good"),
       "merged: good_image.txt the good images, error_image.txt the others with their categories")
 for name in ["report.html", "junit.xml", "metrics.prom"]:
     path = os.path.join(results, "merged", name)
     check(os.path.isfile(path) and os.path.getsize(path) > 0, f"merged: {name} written")
+
+# The shards and the merge give what one unsharded run gives: the check Job's container once more,
+# the same list and options but without --shard, into its own directory.
+started = time.monotonic()
+unsharded = list(args)
+del unsharded[unsharded.index("--shard"):unsharded.index("--shard") + 2]
+unsharded[unsharded.index("-o") + 1] = "/results/unsharded"
+status, log = pods.run(pod_spec, container, "unsharded", variables, unsharded)
+timed("the unsharded pod", started)
+check(status == 0 and "verify-shard: verify exited 1" in log, f"unsharded pod (no --shard): exit 0, verify's own status 1 ({status}: {tail(log, 3)})")
+single = {}
+for record in records("unsharded"):
+    single.setdefault(record["reference"], []).append(record)
+check(sorted(single) == sorted(merged) and all(len(v) == 1 for v in single.values()),
+      f"merged and unsharded results.jsonl: the same references, once each ({sum(len(v) for v in merged.values())} and "
+      f"{sum(len(v) for v in single.values())} records; only merged: {sorted(set(merged) - set(single))[:3]}, only unsharded: {sorted(set(single) - set(merged))[:3]})")
+differences = [f"{reference} {field}: {merged[reference][0].get(field)!r} merged, {single[reference][0].get(field)!r} unsharded"
+               for reference in sorted(set(merged) & set(single)) for field in ["status", "category", "digest", "pulled"]
+               if merged[reference][0].get(field) != single[reference][0].get(field)]
+check(not differences, f"merged and unsharded records: status, category, digest and pulled the same for each reference "
+      f"({len(set(merged) & set(single))} references)" + ("; " + "; ".join(differences[:5]) if differences else ""))
+single_files = status_files("unsharded")
+different_files = [name for name in merged_files if {tuple(f) for f in merged_files[name]} != {tuple(f) for f in single_files[name]}]
+check(not different_files and sum(map(len, single_files.values())) > 0,
+      f"merged and unsharded good_image.txt, error_image.txt and timeout_image.txt: the same lines ({different_files or 'all equal'})")
+
 owners, secrets = set(), []
 for directory, subdirectories, files in os.walk(results):
     for entry in subdirectories + files:
@@ -466,9 +373,9 @@ check(owners == {(65532, fs_group)}, f"every file on the results volume owned by
 check(not secrets, f"no file on the results volume holds the registry password ({secrets})")
 
 if failures:
-    print(f"note  the pods' volumes are kept in {scratch}", flush=True)
+    print(f"note  the results volume is kept in {results}", flush=True)
 else:
-    as_root(f"rm -rf '{scratch}'/*")
+    pods.as_root(["find", scratch, "-mindepth", "1", "-delete"], [scratch])
     os.rmdir(scratch)
 print(f"check-image: {len(failures)} failed", flush=True)
 sys.exit(1 if failures else 0)

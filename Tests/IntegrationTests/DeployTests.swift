@@ -47,8 +47,10 @@ struct DeployTests {
     /// binary built on the host through its host stage), then the check Job's N pods, a retried
     /// pod, a pod with other options and the merge Job's pod run as `docker run --network host`
     /// containers, as `kubectl kustomize` renders them, against the sandbox's registry with Basic
-    /// credentials from the mounted Secret. The sandbox brings up the Docker engine: without it,
-    /// no Docker is reachable, and the test is skipped.
+    /// credentials from the mounted Secret, by deploy/kubernetes/simulate.py (what simulate.sh
+    /// runs); then the check Job's container once without --shard, whose results the merged ones
+    /// must equal. The sandbox brings up the Docker engine: without it, no Docker is reachable,
+    /// and the test is skipped.
     @Test(.enabled(if: python != nil && Sandbox.environment != nil,
                    "needs python3 and scripts/sandbox.sh up, which brings up a Docker engine (scripts/test.sh runs it)"))
     func theImageIsBuiltAndRunsTheJobsPodsAgainstTheSandbox() throws {
@@ -64,7 +66,10 @@ struct DeployTests {
                           "exit 0, the index complete", "results.jsonl has exactly its shard's lines, once each",
                           "pod 0 retried: exit 0, nothing verified again", "pod 1 with another --registry: exit 2",
                           "shards merged", "merged results.jsonl: every line of the list exactly once",
-                          "merged: every image good or failed as the sandbox planted it", "every file on the results volume owned by uid 65532"] {
+                          "merged: every image good or failed as the sandbox planted it", "every file on the results volume owned by uid 65532",
+                          "merged and unsharded results.jsonl: the same references, once each",
+                          "merged and unsharded records: status, category, digest and pulled the same for each reference",
+                          "merged and unsharded good_image.txt, error_image.txt and timeout_image.txt: the same lines"] {
             #expect(passed.contains { $0.contains(essential) }, "not checked: \(essential)")
         }
     }
