@@ -205,6 +205,32 @@ struct RegistryClientTests {
         #expect(run.stderr.contains("start rate: paced to the registry's pull quota (4 pulls per 2 s;"), "\(run.stderr)")
     }
 
+    /// A quota already spent: the first answer is a 429 that states it (RateLimit-Remaining 0), and
+    /// the image waits for its retry. The pace it sets is said at once, in the progress and in the
+    /// summary, although no image has a record yet (interrupted before the pace lets one start).
+    @Test func aPaceSetByARetriedRateLimitedAnswerIsSaidAsItHappens() throws {
+        let env = try #require(Sandbox.environment)
+        let upstream = try #require(env["REGISTRY"])
+        let front = try FixtureServer(script: VerifyRun.scripts.appendingPathComponent("token-registry.py").path,
+                                      ["--port", "0", "--upstream", upstream, "--user", "u", "--password", "p", "--quota", "0;w=600"])
+        let registry = "127.0.0.1:\(front.port)"
+        let scratch = VerifyRun.scratch()
+        let list = "\(registry)/single/oci:v1\n\(registry)/single/docker:v1\n"
+        let run = try VerifyRun.run(engine: "uv", list: list, arguments: ["--client", "registry", "--insecure", "--retries", "1",
+                                                                          "--retry-delay", "0.01", "-p", "1", "-c", "1"],
+                                    scratch: scratch, environment: ["DOCKER_CONFIG": scratch + "/docker"]) { process in
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, (try? Self.frontStats("http://\(registry)/stats")["quota_refused"] as? Int) ?? 0 < 1 { usleep(50_000) }
+            usleep(500_000)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(run.status == 130, "\(run.stderr)")
+        #expect(run.lines("results.jsonl").isEmpty, "the retry waits a whole window")
+        #expect(run.stderr.contains("the registry's pull quota (0 of 0 pulls left) will not last the images still to verify; starts are paced to it"),
+                "\(run.stderr)")
+        #expect(run.stderr.contains("start rate: paced to the registry's pull quota (0 pulls per 600 s; 0 left at the end)"), "\(run.stderr)")
+    }
+
     /// HTTPS with a certificate from a CA of the sandbox's: trusted with --ca-cert; refused without
     /// it (a network error in curl's words); accepted unverified with --insecure.
     @Test func aRegistryOverTLSIsTrustedWithItsCA() throws {

@@ -31,7 +31,8 @@ public struct RunSummary: Sendable {
     private(set) var registryRequestsOverHTTP2 = 0
     private(set) var registryConnections = 0
     private(set) var bytesFetched: Int64 = 0
-    /// The registry's pull quota, as the newest record that carried it said.
+    /// The registry's pull quota, as the newest answer that carried it said (a record's, or that
+    /// of an attempt tried again, ``noteQuota(_:)``).
     private(set) var quota: RateLimit?
     /// The slowest images so far, slowest first.
     private(set) var slowest: [(reference: String, durationMs: Int64)] = []
@@ -75,6 +76,10 @@ public struct RunSummary: Sendable {
     var quotaPaced = false { didSet { everQuotaPaced = everQuotaPaced || quotaPaced } }
     /// Whether they ever were, in this run.
     private(set) var everQuotaPaced = false
+
+    /// An image's attempt met `quota`, whether or not it is recorded: the limiter paces to it at
+    /// once, and what is said of the pace (and the progress's quota) must not wait for a record.
+    mutating func noteQuota(_ quota: RateLimit) { self.quota = quota }
 
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
