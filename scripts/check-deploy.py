@@ -35,6 +35,8 @@ except ImportError:
     print("check-deploy: PyYAML is missing: apt-get install python3-yaml (scripts/install-deps.sh), or pip install pyyaml", file=sys.stderr)
     sys.exit(2)
 
+import kustomize_renderer  # noqa: E402 (scripts/, beside this file)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPLOY = os.path.join(ROOT, "deploy")
 KUBE = os.path.join(DEPLOY, "kubernetes")
@@ -288,11 +290,7 @@ if check(claim is not None, "pvc-results.yaml: a claim verify-results"):
     check(claim["spec"].get("accessModes") == ["ReadWriteMany"], "pvc-results.yaml: ReadWriteMany")
 
 # --- What the kustomizations render.
-renderer = None
-if shutil.which("kustomize"):
-    renderer = ["kustomize", "build"]
-elif shutil.which("kubectl"):
-    renderer = ["kubectl", "kustomize"]
+renderer, no_renderer = kustomize_renderer.renderer()
 
 
 def render(directory):
@@ -304,7 +302,7 @@ def render(directory):
 
 
 if renderer is None:
-    skip("the rendered kustomizations", "neither kustomize nor kubectl is on PATH")
+    skip("the rendered kustomizations", no_renderer)
 else:
     rendered = render(KUBE)
     if rendered is not None:

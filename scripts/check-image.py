@@ -201,7 +201,7 @@ except simulate.SimulationError as error:
 if rendered:
     check(True, f"{rendered} deploy/kubernetes renders")
 else:
-    print("note  neither kustomize nor kubectl is on PATH: the manifests as written, not as rendered", flush=True)
+    print(f"note  {simulate.kustomize_renderer.renderer()[1]}: the manifests as written, not as rendered", flush=True)
 check([job["metadata"]["name"], merge_job["metadata"]["name"], configmap["metadata"]["name"]] == ["verify", "verify-merge", "verify-image-list"],
       "the check Job, the merge Job and the list's ConfigMap")
 n, p = job["spec"]["completions"], job["spec"]["parallelism"]

@@ -42,6 +42,8 @@ except ImportError:
     sys.exit(2)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts"))
+import kustomize_renderer  # noqa: E402  (scripts/: which renderer can render these kustomizations)
 
 Pod = namedtuple("Pod", "status log")  # the container's exit status and its output (stdout and stderr)
 
@@ -52,13 +54,9 @@ class SimulationError(Exception):
 
 def render(directory, env=None):
     """The kustomization's documents, and how they were rendered (None: the files as written)."""
-    if shutil.which("kustomize"):
-        renderer = ["kustomize", "build", directory]
-    elif shutil.which("kubectl"):
-        renderer = ["kubectl", "kustomize", directory]
-    else:
-        renderer = None
+    renderer, _ = kustomize_renderer.renderer()
     if renderer:
+        renderer = renderer + [directory]
         result = subprocess.run(renderer, env=env, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise SimulationError(f"{' '.join(renderer)} failed: {result.stderr.strip()}")
