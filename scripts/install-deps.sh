@@ -16,13 +16,14 @@
 #   tmux                  a real terminal for the progress bar's tests
 #   chromium              headless, to render the HTML report, dump its DOM and catch any request it makes
 #   libxml2-utils         xmllint, to validate the JUnit report against the junit plugin's schema
+#   python3-pip           pip download, which scripts/fetch-junit-schema.sh fetches that schema with
 #   prometheus            promtool, to check the Prometheus textfile report
 #   debootstrap           a local Debian 12 base image for deploy/Dockerfile's runtime stage, where
 #                         Docker Hub cannot be reached (scripts/debian-base.sh, scripts/check-image.py)
 set -euo pipefail
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl chromium libxml2-utils prometheus debootstrap)
+packages=(libuv1-dev libcurl4-openssl-dev libssl-dev pkg-config docker-registry skopeo umoci python3 python3-yaml curl tmux apache2-utils openssl chromium libxml2-utils python3-pip prometheus debootstrap)
 if ! command -v dockerd >/dev/null 2>&1; then
   packages+=(docker.io)
 fi
