@@ -229,6 +229,9 @@ struct RegistryClientTests {
         #expect(run.stderr.contains("the registry's pull quota (0 of 0 pulls left) will not last the images still to verify; starts are paced to it"),
                 "\(run.stderr)")
         #expect(run.stderr.contains("start rate: paced to the registry's pull quota (0 pulls per 600 s; 0 left at the end)"), "\(run.stderr)")
+        // The refused attempt's request, and the connection it opened, are in the summary though
+        // nothing is recorded.
+        #expect(run.stderr.contains("  registry: 1 request on 1 connection, "), "\(run.stderr)")
     }
 
     /// HTTPS with a certificate from a CA of the sandbox's: trusted with --ca-cert; refused without

@@ -31,8 +31,7 @@ public struct RunSummary: Sendable {
     private(set) var registryRequestsOverHTTP2 = 0
     private(set) var registryConnections = 0
     private(set) var bytesFetched: Int64 = 0
-    /// The registry's pull quota, as the newest answer that carried it said (a record's, or that
-    /// of an attempt tried again, ``noteQuota(_:)``).
+    /// The registry's pull quota, as the newest attempt that met it said (``addAttempt(_:)``).
     private(set) var quota: RateLimit?
     /// The slowest images so far, slowest first.
     private(set) var slowest: [(reference: String, durationMs: Int64)] = []
@@ -77,9 +76,18 @@ public struct RunSummary: Sendable {
     /// Whether they ever were, in this run.
     private(set) var everQuotaPaced = false
 
-    /// An image's attempt met `quota`, whether or not it is recorded: the limiter paces to it at
-    /// once, and what is said of the pace (and the progress's quota) must not wait for a record.
-    mutating func noteQuota(_ quota: RateLimit) { self.quota = quota }
+    /// Counts the registry work of one finished attempt (`--client registry`): its requests,
+    /// connections and bytes, and the quota it met. Every attempt counts, a retried one too (its
+    /// requests were made; the connection it opened serves the next), and each once: the lines
+    /// that share an image's verdict (`same_as`) made none. The limiter paces to the quota at
+    /// once, so what is said of the pace (and the progress's quota) must not wait for a record.
+    mutating func addAttempt(_ registry: RegistryDetails) {
+        registryRequests += registry.requests
+        registryRequestsOverHTTP2 += registry.requestsOverHTTP2
+        registryConnections += registry.connections
+        bytesFetched += registry.bytesFetched
+        if let quota = registry.quota { self.quota = quota }
+    }
 
     /// Counts a line whose result an earlier run recorded.
     mutating func addEarlier(_ status: ImageStatus) {
@@ -98,13 +106,6 @@ public struct RunSummary: Sendable {
         statusCounts[record.verdict.status, default: 0] += 1
         if let category = record.verdict.category { categoryCounts[category, default: 0] += 1 }
         if record.verdict.cleanupWarning != nil { cleanupWarnings += 1 }
-        if let registry = record.verdict.registry, record.sameAs == nil {
-            registryRequests += registry.requests
-            registryRequestsOverHTTP2 += registry.requestsOverHTTP2
-            registryConnections += registry.connections
-            bytesFetched += registry.bytesFetched
-            if let quota = registry.quota { self.quota = quota }
-        }
         if record.verdict.category == .invalidReference, let message = record.verdict.message { invalidLines.append(message) }
         if record.worker != nil {
             slowest.append((record.reference, record.durationMs))
@@ -175,7 +176,7 @@ public struct RunSummary: Sendable {
     private var registryLine: String {
         let http2 = registryRequestsOverHTTP2 > 0 ? " (\(registryRequestsOverHTTP2) over HTTP/2)" : ""
         let connections = "\(registryConnections) connection\(registryConnections == 1 ? "" : "s")"
-        return "\(registryRequests) requests\(http2) on \(connections), \(ByteSize(bytes: UInt64(max(0, bytesFetched)))) fetched"
+        return "\(registryRequests) request\(registryRequests == 1 ? "" : "s")\(http2) on \(connections), \(ByteSize(bytes: UInt64(max(0, bytesFetched)))) fetched"
     }
 
     private func count(_ status: ImageStatus) -> Int { statusCounts[status, default: 0] }

@@ -343,7 +343,7 @@ final class Supervisor {
                 return stop(.error(.daemonUnavailable(verdict.message ?? "no message")))
             }
             let cuts = policy.limiter.cuts.count
-            if let quota = verdict.registry?.quota { summary.noteQuota(quota) }
+            if let registry = verdict.registry { summary.addAttempt(registry) }
             let finish = policy.finished(id, by: worker.index, verdict: verdict, now: MonotonicClock.seconds(),
                                          unit: Double.random(in: 0..<1))
             reportRateCuts(since: cuts)
