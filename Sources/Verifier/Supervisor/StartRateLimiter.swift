@@ -41,6 +41,9 @@ struct StartRateLimiter: Sendable {
 
     /// The slowest it goes: one start every 20 s.
     static let minimumRate = 0.05
+    /// The longest quota window paced to: a day (Docker Hub's is 6 hours). A registry that states
+    /// a longer one is paced as if it were a day's, so that no start waits longer than that.
+    static let longestQuotaWindow = 86_400
     private var tokens = 1.0
     private var updatedAt: Double?
     private var peak: Double?
@@ -86,8 +89,14 @@ struct StartRateLimiter: Sendable {
         refill(now: now)
         guard remaining < imagesLeft else { return quotaPace = nil }
         let available = remaining - inFlight
-        quotaPace = Double(max(available, 1)) / Double(window)
+        quotaPace = Double(max(available, 1)) / Double(min(window, Self.longestQuotaWindow))
         if available < 1 { tokens = 0 }
+    }
+
+    /// A rate as a person reads it: `2.50/s`, or `one start every 216 s` below one a second.
+    static func describe(_ rate: Double) -> String {
+        if rate >= 1 { return String(format: "%.2f/s", rate) }
+        return rate > 0 ? "one start every \(Int(min(1 / rate, 1e9).rounded())) s" : "no starts"
     }
 
     /// When the next token comes, if the bucket is empty at `now`.

@@ -325,7 +325,7 @@ final class Supervisor {
         if (pace != nil) != summary.quotaPaced, let quota = summary.quota {
             summary.quotaPaced = pace != nil
             let left = "\(quota.remaining.map(String.init) ?? "?") of \(quota.limit) pulls left"
-            Console.line(pace.map { "verify: the registry's pull quota (\(left)) will not last the images still to verify; starts are paced to it, \(String(format: "%.3f", $0))/s" }
+            Console.line(pace.map { "verify: the registry's pull quota (\(left)) will not last the images still to verify; starts are paced to it, \(StartRateLimiter.describe($0))" }
                 ?? "verify: the registry's pull quota (\(left)) covers the images still to verify; starts are no longer paced to it")
         }
         summary.rateCuts = policy.limiter.cuts.map(\.rate)

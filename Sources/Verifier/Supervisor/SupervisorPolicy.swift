@@ -156,19 +156,23 @@ struct SupervisorPolicy {
         guard held[worker]?.removeValue(forKey: id) != nil else { return .ignored }
         crashesWithoutProgress = 0
         if verdict.category == .rateLimited { limiter.rateLimited(now: now) } else { limiter.startSucceeded(now: now) }
-        if let quota = verdict.registry?.quota {
-            limiter.quota(quota, imagesLeft: planningDone ? remaining : .max, inFlight: held.values.reduce(0) { $0 + $1.count }, now: now)
-        }
+        let finish: Finish
         if retry.retries(verdict, afterAttempt: attempts(of: id)) {
             failures[id, default: []].append("\((verdict.category ?? .timeout).rawValue): \(verdict.message ?? "")")
             if failures[id]!.count > 3 { failures[id]!.removeFirst() }
             let at = now + retry.delay(after: verdict, attempt: attempts(of: id), unit: unit)
             waiting.insert((at, id), at: waiting.firstIndex { $0.at > at } ?? waiting.endIndex)
-            return .retry(at: at)
+            finish = .retry(at: at)
+        } else {
+            let recorded = group(of: id)
+            remaining -= recorded.count
+            finish = .record(recorded)
         }
-        let recorded = group(of: id)
-        remaining -= recorded.count
-        return .record(recorded)
+        // The images still to verify: this one only when it goes out again.
+        if let quota = verdict.registry?.quota {
+            limiter.quota(quota, imagesLeft: planningDone ? remaining : .max, inFlight: held.values.reduce(0) { $0 + $1.count }, now: now)
+        }
+        return finish
     }
 
     /// `worker` ended (crashed, or was killed as hung) with its images still in flight. The

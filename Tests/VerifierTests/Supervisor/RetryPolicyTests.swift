@@ -146,6 +146,16 @@ extension StartRateLimiterTests {
         #expect(limiter.nextToken(now: 1) == 21)
     }
 
+    @Test func aWindowLongerThanADayIsPacedAsADaysAndThePaceReadsAsAPersonWouldSayIt() {
+        var limiter = StartRateLimiter(ceiling: nil)
+        limiter.quota(Self.quota(1, window: 900_000), imagesLeft: 50, inFlight: 0, now: 0)
+        #expect(limiter.quotaPace == 1.0 / 86_400, "at most a day to the next start")
+        #expect(StartRateLimiter.describe(1.0 / 216) == "one start every 216 s")
+        #expect(StartRateLimiter.describe(2.5) == "2.50/s")
+        #expect(StartRateLimiter.describe(0) == "no starts")
+        #expect(StartRateLimiter.describe(.leastNonzeroMagnitude) == "one start every 1000000000 s")
+    }
+
     @Test func aQuotaWithoutWhatRemainsOrItsWindowChangesNothing() {
         var limiter = StartRateLimiter(ceiling: nil)
         limiter.quota(Self.quota(5), imagesLeft: 50, inFlight: 0, now: 0)

@@ -164,6 +164,20 @@ extension SupervisorPolicyTests {
     }
 }
 
+extension SupervisorPolicyTests {
+    /// The image that just finished is no longer one still to verify: a quota that covers exactly
+    /// the rest does not pace.
+    @Test func aQuotaThatCoversExactlyTheRestDoesNotPace() throws {
+        var policy = try Self.policy((1...3).map { "a.example/x:\($0)" }, concurrency: 1)
+        #expect(policy.assign(to: 1, now: 0) == [0])
+        var good = Verdict.good(digest: "sha256:x")
+        good.registry = RegistryDetails(RegistryCheckResult())
+        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "2;w=10")
+        #expect(policy.finished(0, by: 1, verdict: good, now: 1, unit: 0) == .record([0]))
+        #expect(policy.limiter.quotaPace == nil, "2 pulls left for the 2 images left")
+    }
+}
+
 extension SupervisorPolicy {
     /// `finished` with a good verdict: the jobs to record, or none.
     mutating func finishedGood(_ id: Int, by worker: Int) -> [Int] {
