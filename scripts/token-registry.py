@@ -165,7 +165,7 @@ class State:
 def parse_quota(text):
     """'100;w=21600' -> (100, 21600.0)."""
     count, _, window = text.partition(";w=")
-    return int(count), float(window)
+    return int(count), int(window)
 
 
 def classify(path):
@@ -375,9 +375,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.state.quota and kind == "manifest":
             allowed, remaining = self.state.pull(counted=self.command == "GET")
             limit, window = self.state.quota
-            quota_headers = [("RateLimit-Limit", f"{limit};w={window:g}"), ("RateLimit-Remaining", f"{remaining};w={window:g}")]
+            quota_headers = [("RateLimit-Limit", f"{limit};w={window}"), ("RateLimit-Remaining", f"{remaining};w={window}")]
             if not allowed:
-                message = f"You have reached your pull rate limit: {limit} pulls in {window:g} s"
+                message = f"You have reached your pull rate limit: {limit} pulls in {window} s"
                 return self.reply(429, {"errors": [{"code": "TOOMANYREQUESTS", "message": message}]}, headers=quota_headers)
         key = f"proxied_{kind}_{self.command.lower()}"
         self.state.count(key, name)

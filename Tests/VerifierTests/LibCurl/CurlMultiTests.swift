@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CCurl
 import CLibUV
 import Foundation
 import Testing
@@ -51,7 +52,7 @@ struct CurlMultiTests {
             let error = try #require(outcome.failure, "\(path) succeeded")
             #expect(error.kind == .bodyTooLarge(limit: 1000), "\(path)")
             #expect(error.message == "body larger than 1000 bytes")
-            #expect(!error.isNetwork)
+            #expect(!error.isNetwork && error.isUnusableAnswer)
         }
     }
 
@@ -61,7 +62,7 @@ struct CurlMultiTests {
         let outcome = curl.outcome(of: CurlLoop.request(server.url("/reset"), bodyLimit: 4 << 20))
         let error = try #require(outcome?.failure, "a reset transfer succeeded")
         #expect(error.kind == .reset)
-        #expect(error.isNetwork)
+        #expect(error.isNetwork && !error.isUnusableAnswer)
         #expect(error.message.contains("reset"), "curl's own text: \(error.message)")
     }
 
@@ -334,5 +335,16 @@ extension Result {
     /// The error, for a result expected to be one.
     var failure: Failure? {
         if case .failure(let error) = self { error } else { nil }
+    }
+}
+
+/// Which failures are the answer's fault, and which the network's, the host's or curl's.
+struct HTTPTransferErrorKindTests {
+    @Test func onlyAnAnswerThatIsNoHTTPOrTooLargeIsUnusable() {
+        #expect(HTTPTransferError(code: CURLE_WEIRD_SERVER_REPLY, message: "", requestStarted: true).isUnusableAnswer)
+        #expect(HTTPTransferError(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Received HTTP/0.9 when not allowed", requestStarted: true).isUnusableAnswer)
+        for code in [CURLE_OUT_OF_MEMORY, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_RECV_ERROR, CURLE_OPERATION_TIMEDOUT] {
+            #expect(!HTTPTransferError(code: code, message: "", requestStarted: true).isUnusableAnswer, "\(code)")
+        }
     }
 }

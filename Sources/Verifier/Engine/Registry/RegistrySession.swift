@@ -141,7 +141,7 @@ final class RegistrySession {
             startAuthRequest(request) { [self] result in
                 switch result {
                 case .success(let response): auth.tokenAnswered(token, status: response.status, body: Array(response.body ?? Data()), now: now())
-                case .failure(let error): auth.tokenFailed(token, reason: error.message, network: error.isNetwork, now: now())
+                case .failure(let error): auth.tokenFailed(token, reason: error.message, unusableAnswer: error.isUnusableAnswer, now: now())
                 }
                 wake(.token(token.key))
             }
@@ -177,7 +177,7 @@ final class RegistrySession {
                 plainHTTP.insert(registry.apiHost)
                 return ping(registry, scheme: "http")
             case .failure(let error):
-                auth.pingFailed(registry, reason: error.message, network: error.isNetwork, now: now)
+                auth.pingFailed(registry, reason: error.message, unusableAnswer: error.isUnusableAnswer, now: now)
             }
             wake(.ping(registry))
         }

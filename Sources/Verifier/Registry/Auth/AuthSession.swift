@@ -10,10 +10,10 @@
 ///    - ``Step/ready(authorization:)``: send the request, with `Authorization: <value>` when there
 ///      is one.
 ///    - ``Step/ping(_:)``: `GET <scheme>://<apiHost>/v2/`, then ``pingAnswered(_:status:wwwAuthenticate:now:)``
-///      (or ``pingFailed(_:reason:network:now:)`` when it got no answer it could use).
+///      (or ``pingFailed(_:reason:unusableAnswer:now:)`` when it got no answer it could use).
 ///    - ``Step/runHelper(_:)``: run the credential helper, then ``credentialsAnswered(_:_:now:)``.
 ///    - ``Step/fetchToken(_:)``: make the token request, then ``tokenAnswered(_:status:body:now:)``
-///      (or ``tokenFailed(_:reason:network:now:)``).
+///      (or ``tokenFailed(_:reason:unusableAnswer:now:)``).
 ///    - ``Step/wait(_:)``: another image is already doing what is needed; park this one.
 ///    - ``Step/failed(_:)``: the image cannot be authenticated: record the failure.
 ///
@@ -169,11 +169,12 @@ struct AuthSession: Sendable {
         }
     }
 
-    /// The ping of `registry` got no answer it could use: `reason` says why; `network` whether
-    /// the network failed (connection refused, TLS, timeout) rather than the answer (no HTTP).
-    mutating func pingFailed(_ registry: AuthRegistry, reason: String, network: Bool, now: Double) {
-        let failure: AuthFailure = network ? .pingFailed(registry: registry.apiHost, reason: reason)
-            : .pingUnreadable(registry: registry.apiHost, reason: reason)
+    /// The ping of `registry` got no answer it could use: `reason` says why; `unusableAnswer`
+    /// whether the server answered with something that is no HTTP response, rather than the
+    /// network failing (connection refused, TLS, timeout).
+    mutating func pingFailed(_ registry: AuthRegistry, reason: String, unusableAnswer: Bool, now: Double) {
+        let failure: AuthFailure = unusableAnswer ? .pingUnreadable(registry: registry.apiHost, reason: reason)
+            : .pingFailed(registry: registry.apiHost, reason: reason)
         challenges[registry] = .failed(failure, until: now + settings.failureMemory)
     }
 
@@ -220,12 +221,12 @@ struct AuthSession: Sendable {
         }
     }
 
-    /// The token request got no answer it could use: `reason` says why; `network` whether the
-    /// network failed rather than the answer.
-    mutating func tokenFailed(_ request: TokenRequest, reason: String, network: Bool, now: Double) {
+    /// The token request got no answer it could use: `reason` says why; `unusableAnswer` whether
+    /// the service answered with something that is no HTTP response, rather than the network failing.
+    mutating func tokenFailed(_ request: TokenRequest, reason: String, unusableAnswer: Bool, now: Double) {
         guard case .fetching(let asked, _) = tokens[request.key], asked == request else { return }
-        let failure: AuthFailure = network ? .tokenFetchFailed(realm: request.realm, reason: reason)
-            : .tokenUnreadable(realm: request.realm, reason: reason)
+        let failure: AuthFailure = unusableAnswer ? .tokenUnreadable(realm: request.realm, reason: reason)
+            : .tokenFetchFailed(realm: request.realm, reason: reason)
         tokens[request.key] = .failed(failure, until: now + settings.failureMemory)
     }
 

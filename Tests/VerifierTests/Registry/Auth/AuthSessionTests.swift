@@ -287,7 +287,7 @@ struct AuthSessionTests {
     @Test func aPingAnsweredWithNoHTTPIsNoNetworkFailure() throws {
         var session = try Self.session()
         _ = session.authorization(for: Self.target(), now: 0)
-        session.pingFailed(Self.registry, reason: "Received HTTP/0.9 when not allowed", network: false, now: 0)
+        session.pingFailed(Self.registry, reason: "Received HTTP/0.9 when not allowed", unusableAnswer: true, now: 0)
         let failure = AuthFailure.pingUnreadable(registry: "registry.example.com", reason: "Received HTTP/0.9 when not allowed")
         #expect(session.authorization(for: Self.target(), now: 1) == .failed(failure))
         #expect(failure.category == .other, "not retried as a network failure")
@@ -299,7 +299,7 @@ struct AuthSessionTests {
     @Test func aPingWithoutAnswerIsRememberedForAWhile() throws {
         var session = try Self.session()
         _ = session.authorization(for: Self.target(), now: 0)
-        session.pingFailed(Self.registry, reason: "Connection refused", network: true, now: 0)
+        session.pingFailed(Self.registry, reason: "Connection refused", unusableAnswer: false, now: 0)
         #expect(session.authorization(for: Self.target(), now: 9) == .failed(.pingFailed(registry: "registry.example.com", reason: "Connection refused")))
         #expect(session.authorization(for: Self.target(), now: 10) == .ping(Self.registry))
         session.pingAnswered(Self.registry, status: 404, wwwAuthenticate: [], now: 10)
