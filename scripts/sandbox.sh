@@ -22,8 +22,9 @@
 # Settings: VERIFY_SANDBOX (directory; default /tmp/verify-sandbox), VERIFY_REGISTRY_PORT (47500),
 # VERIFY_HANG_PORT (47501), VERIFY_OWN_DOCKERD=1 (start a private dockerd even if one is reachable),
 # VERIFY_BASIC_PORT (47502), VERIFY_TOKEN_PORT (47503), VERIFY_TLS_PORT (47504),
-# VERIFY_TOKEN_LIFETIME (30: seconds a token lasts), VERIFY_SANDBOX_BIG=1 (also push big/app:v1..v4, a 20 MB random layer each, and
-# big/copy:v1, which shares big/app:v1's; adds about 3 s). `up` takes about 4 s with a private
+# VERIFY_TOKEN_LIFETIME (30: seconds a token lasts), VERIFY_SANDBOX_BIG=1 (also push
+# big/app:v1..v4, a 20 MB random layer each, and big/copy:v1, which shares big/app:v1's; adds
+# about 3 s). `up` takes about 4 s with a private
 # dockerd (the registry client's part about 1.5 s of it).
 #
 # scripts/check-registry.py ENV_FILE checks every line of REGISTRY_EXPECTED at every depth through
