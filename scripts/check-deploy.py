@@ -24,16 +24,9 @@ import sys
 import tempfile
 import time
 
-try:
-    import yaml
-except ImportError:
-    # Debian's python3-yaml is for Debian's python3; another python3 may come first on PATH (pyenv).
-    debian = "/usr/bin/python3"
-    if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian) and "CHECK_DEPLOY_REEXEC" not in os.environ:
-        os.environ["CHECK_DEPLOY_REEXEC"] = "1"
-        os.execv(debian, [debian] + sys.argv)
-    print("check-deploy: PyYAML is missing: apt-get install python3-yaml (scripts/install-deps.sh), or pip install pyyaml", file=sys.stderr)
-    sys.exit(2)
+from yaml_python import require_yaml  # noqa: E402 (scripts/, beside this file)
+
+yaml = require_yaml("check-deploy")
 
 import kustomize_renderer  # noqa: E402 (scripts/, beside this file)
 

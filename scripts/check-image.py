@@ -48,15 +48,9 @@ import atexit
 import tempfile
 import time
 
-try:
-    import yaml
-except ImportError:
-    debian = "/usr/bin/python3"
-    if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian) and "CHECK_IMAGE_REEXEC" not in os.environ:
-        os.environ["CHECK_IMAGE_REEXEC"] = "1"
-        os.execv(debian, [debian] + sys.argv)
-    print("check-image: PyYAML is missing: apt-get install python3-yaml (scripts/install-deps.sh)", file=sys.stderr)
-    sys.exit(2)
+from yaml_python import require_yaml  # noqa: E402 (scripts/, beside this file)
+
+yaml = require_yaml("check-image")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KUBE = os.path.join(ROOT, "deploy", "kubernetes")

@@ -175,15 +175,21 @@ struct RegistryClientTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// A token front of the test's own before the sandbox's registry, with a pull `quota` as
+    /// Docker Hub states one (`N;w=SECONDS`, on manifest GETs).
+    static func quotaFront(_ env: [String: String], _ quota: String) throws -> FixtureServer {
+        let upstream = try #require(env["REGISTRY"])
+        return try FixtureServer(script: VerifyRun.scripts.appendingPathComponent("token-registry.py").path,
+                                 ["--port", "0", "--upstream", upstream, "--user", "u", "--password", "p", "--quota", quota])
+    }
+
     /// A registry that states a pull quota as Docker Hub does (a token front of this test's own,
     /// 4 manifest GETs in any 2 s) and a list of single-manifest images that would spend it
     /// several times over: starts are paced to what the quota says remains, so no request meets a
     /// 429, every image gets its own outcome, and the run says it was paced.
     @Test func startsArePacedToTheRegistrysPullQuota() throws {
         let env = try #require(Sandbox.environment)
-        let upstream = try #require(env["REGISTRY"])
-        let front = try FixtureServer(script: VerifyRun.scripts.appendingPathComponent("token-registry.py").path,
-                                      ["--port", "0", "--upstream", upstream, "--user", "u", "--password", "p", "--quota", "4;w=2"])
+        let front = try Self.quotaFront(env, "4;w=2")
         let registry = "127.0.0.1:\(front.port)"
         let single = ["single/oci:v1", "single/docker:v1", "shared/one:v1", "shared/one:v2", "shared/two:v1", "defects/corrupt-layer:v1",
                       "defects/corrupt-config:v1", "defects/never-pushed:v1", "defects/deleted-manifest:v1", "defects/deleted-layer:v1",
@@ -210,9 +216,7 @@ struct RegistryClientTests {
     /// summary, although no image has a record yet (interrupted before the pace lets one start).
     @Test func aPaceSetByARetriedRateLimitedAnswerIsSaidAsItHappens() throws {
         let env = try #require(Sandbox.environment)
-        let upstream = try #require(env["REGISTRY"])
-        let front = try FixtureServer(script: VerifyRun.scripts.appendingPathComponent("token-registry.py").path,
-                                      ["--port", "0", "--upstream", upstream, "--user", "u", "--password", "p", "--quota", "0;w=600"])
+        let front = try Self.quotaFront(env, "0;w=600")
         let registry = "127.0.0.1:\(front.port)"
         let scratch = VerifyRun.scratch()
         let list = "\(registry)/single/oci:v1\n\(registry)/single/docker:v1\n"

@@ -144,19 +144,25 @@ struct SupervisorPolicyRetryTests {
 }
 
 extension SupervisorPolicyTests {
+    /// A good verdict of the registry client whose answers stated `remaining` of 10 pulls a 10 s window.
+    static func good(quotaRemaining remaining: Int) -> Verdict {
+        var good = Verdict.good(digest: "sha256:x")
+        good.registry = RegistryDetails(RegistryCheckResult())
+        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "\(remaining);w=10")
+        return good
+    }
+
     @Test func theQuotaAnImageMetPacesTheStartsOfTheImagesStillToVerify() throws {
         var policy = try Self.policy((1...6).map { "a.example/x:\($0)" }, concurrency: 1)
         #expect(policy.assign(to: 1, now: 0) == [0])
-        var good = Verdict.good(digest: "sha256:x")
-        good.registry = RegistryDetails(RegistryCheckResult())
-        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "2;w=10")
+        var good = Self.good(quotaRemaining: 2)
         #expect(policy.finished(0, by: 1, verdict: good, now: 1, unit: 0) == .record([0]))
         #expect(policy.limiter.quotaPace == 0.2, "2 pulls left for 5 images: 2 in 10 s")
         #expect(policy.assign(to: 1, now: 1) == [1], "the first start takes the bucket's token")
         #expect(policy.finished(1, by: 1, verdict: good, now: 1.5, unit: 0) == .record([1]))
         #expect(policy.assign(to: 1, now: 1.5) == [], "the next waits for the pace")
         #expect(policy.nextStart(now: 1.5) == 6)
-        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "9;w=10")
+        good = Self.good(quotaRemaining: 9)
         #expect(policy.assign(to: 1, now: 6) == [2])
         #expect(policy.finished(2, by: 1, verdict: good, now: 6.5, unit: 0) == .record([2]))
         #expect(policy.limiter.quotaPace == nil, "9 pulls left cover the 3 images left")
@@ -170,10 +176,7 @@ extension SupervisorPolicyTests {
     @Test func aQuotaThatCoversExactlyTheRestDoesNotPace() throws {
         var policy = try Self.policy((1...3).map { "a.example/x:\($0)" }, concurrency: 1)
         #expect(policy.assign(to: 1, now: 0) == [0])
-        var good = Verdict.good(digest: "sha256:x")
-        good.registry = RegistryDetails(RegistryCheckResult())
-        good.registry?.quota = RateLimit(limit: "10;w=10", remaining: "2;w=10")
-        #expect(policy.finished(0, by: 1, verdict: good, now: 1, unit: 0) == .record([0]))
+        #expect(policy.finished(0, by: 1, verdict: Self.good(quotaRemaining: 2), now: 1, unit: 0) == .record([0]))
         #expect(policy.limiter.quotaPace == nil, "2 pulls left for the 2 images left")
     }
 }
