@@ -42,14 +42,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fixture servers both test targets start (Tests/TestSupport).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "VerifierTests",
-            dependencies: ["Verifier"],
+            dependencies: ["Verifier", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Verifier", "verify"],
+            dependencies: ["Verifier", "verify", "TestSupport"],
             exclude: ["Fixtures"]
         ),
     ],
