@@ -16,6 +16,20 @@ struct EnvironmentErrorTests {
         #expect(!run.calls.contains { $0.hasPrefix("pull") })
     }
 
+    /// A list with no line to verify needs no daemon, however long it is: more invalid lines than
+    /// the planner holds before the run starts (1,000, checked after each 4,096 lines) used to make
+    /// it ask the daemon first, and stop with exit 2 and nothing recorded.
+    @Test func aLongListOfOnlyInvalidLinesIsRecordedWithTheDaemonDown() throws {
+        let scratch = VerifyRun.scratch()
+        #expect(FileManager.default.createFile(atPath: scratch + "/state/daemon-down", contents: nil))
+        let list = (1...5_000).map { "r.example.com/Team/App-\($0):v1" }.joined(separator: "\n") + "\n"
+        let run = try VerifyRun.run(engine: "posix", list: list, scratch: scratch)
+        #expect(run.status == 1, "\(run.stderr.prefix(500))")
+        #expect(run.lines("results.jsonl").count == 5_000)
+        #expect(run.lines("error_image.txt").count == 5_000)
+        #expect(!run.stderr.contains("daemon"), "\(run.stderr.prefix(500))")
+    }
+
     @Test(arguments: engines)
     func aDaemonThatGoesAwayMidRunStopsTheRun(_ engine: String) throws {
         let list = "r.example.com/team/good:v1\nr.example.com/team/daemondown:v1\n" + (1...20).map { "r.example.com/team/good-\($0):v1" }.joined(separator: "\n")

@@ -143,6 +143,17 @@ struct ListPlanner {
         return .job(job, sharing: sharing)
     }
 
+    /// Whether `line`, not planned yet, could be one to verify: not blank, no comment, of this
+    /// shard, and a valid reference. (Whether an earlier run recorded it, or an earlier line pulls
+    /// the same image, is left to ``plan(_:at:isOpen:)``.) Changes nothing.
+    func mayVerify(_ line: LineReader.Line) -> Bool {
+        guard let bytes = line.bytes else { return false }
+        let text = ImageList.trim(bytes)
+        if text.isEmpty || text.hasPrefix("#") { return false }
+        if let shard, !shard.contains(text) { return false }
+        return (try? Job.pulled(text, registry: registry)) != nil
+    }
+
     /// What stands for the text of line `line`, `length` bytes long, too long to read.
     static func standIn(line: Int, length: Int) -> String {
         "(line \(line): \(length) bytes)"

@@ -114,17 +114,33 @@ final class Supervisor {
         while !policy.planningDone && policy.jobCount < wanted && invalidBeforeRun.count < 1000 {
             try planLines(Self.linesPerTurn)
         }
+        // Stopped by the invalid lines it holds before any job: a list that has none to verify
+        // further on needs no daemon either.
+        if !policy.planningDone && policy.jobCount == 0 { return try linesAheadMayNeedVerification() }
         return policy.hasWork
+    }
+
+    /// Whether a line not planned yet could need verifying (``ListPlanner/mayVerify(_:)``), read
+    /// with a copy of the list's reader, which leaves its place as it is.
+    private func linesAheadMayNeedVerification() throws(VerifyError) -> Bool {
+        var ahead = lines
+        while let line = try next(&ahead) {
+            if planner.mayVerify(line) { return true }
+        }
+        return false
+    }
+
+    /// The next line of the list from `reader`; a read that fails is the list's error.
+    private func next(_ reader: inout LineReader) throws(VerifyError) -> LineReader.Line? {
+        do { return try reader.next() } catch {
+            throw .listUnreadable(path: list.path, reason: String(cString: strerror(error.code)))
+        }
     }
 
     /// Plans up to `count` more lines of the list.
     private func planLines(_ count: Int) throws(VerifyError) {
         for _ in 0..<count {
-            let line: LineReader.Line?
-            do { line = try lines.next() } catch {
-                throw .listUnreadable(path: list.path, reason: String(cString: strerror(error.code)))
-            }
-            guard let line else { return planningEnded() }
+            guard let line = try next(&lines) else { return planningEnded() }
             switch planner.plan(line, isOpen: { [self] in policy.isOpen($0) }) {
             case .skipped:
                 break

@@ -108,3 +108,23 @@ struct ListPlannerTests {
         #expect(planner.unmatchedRecords == 0)
     }
 }
+
+/// Whether a line not yet planned could need verifying: what decides if the daemon is asked.
+struct ListPlannerLookAheadTests {
+    static func line(_ text: String?) -> LineReader.Line {
+        LineReader.Line(bytes: text.map { Array($0.utf8)[...] }, offset: 0, length: text?.utf8.count ?? 20_000_000, terminated: true)
+    }
+
+    @Test func onlyAValidReferenceOfThisShardMayNeedVerifying() throws {
+        let planner = ListPlanner(registry: nil, history: nil, retryFailed: false)
+        #expect(planner.mayVerify(Self.line("  r.example.com/team/app:v1 ")))
+        for text in ["", "   ", "# r.example.com/team/app:v1", "r.example.com/Team/App:v1", "a b", nil] {
+            #expect(!planner.mayVerify(Self.line(text)), "\(text ?? "(too long to read)")")
+        }
+        let shard = try Shard(parsing: "1/3")
+        let sharded = ListPlanner(registry: nil, history: nil, retryFailed: false, shard: shard)
+        #expect(sharded.mayVerify(Self.line("alpine:3")), "alpine:3 is in shard 1/3 (README)")
+        let outside = try #require(["alpine:4", "alpine:5", "alpine:6", "alpine:7"].first { !shard.contains($0) })
+        #expect(!sharded.mayVerify(Self.line(outside)), "\(outside) is in another shard")
+    }
+}
