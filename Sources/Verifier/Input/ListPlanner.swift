@@ -144,13 +144,15 @@ struct ListPlanner {
     }
 
     /// Whether `line`, not planned yet, could be one to verify: not blank, no comment, of this
-    /// shard, and a valid reference. (Whether an earlier run recorded it, or an earlier line pulls
-    /// the same image, is left to ``plan(_:at:isOpen:)``.) Changes nothing.
+    /// shard, with no result of an earlier run that keeps it out (`--resume`; with `retryFailed`,
+    /// a good one), and a valid reference. (Whether an earlier line pulls the same image is left
+    /// to ``plan(_:at:isOpen:)``.) Changes nothing.
     func mayVerify(_ line: LineReader.Line) -> Bool {
         guard let bytes = line.bytes else { return false }
         let text = ImageList.trim(bytes)
         if text.isEmpty || text.hasPrefix("#") { return false }
         if let shard, !shard.contains(text) { return false }
+        if let newest = history?.peek(LineKey(text)), newest.seenOnLine != 0 || !retryFailed || newest.status == .good { return false }
         return (try? Job.pulled(text, registry: registry)) != nil
     }
 

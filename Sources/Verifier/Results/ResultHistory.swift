@@ -62,12 +62,18 @@ final class ResultHistory {
     /// A line whose only records are this run's has no earlier result: `nil`. (The planner met it
     /// before this run recorded it, so a repeat of it is a duplicate, and the planner knows it.)
     func meet(_ key: LineKey, on line: Int) -> Newest? {
-        guard let found = newest[key] else { return nil }
-        if found.seenOnLine == 0, let firstWritten, found.index >= firstWritten { return nil }
+        guard let found = peek(key) else { return nil }
         if found.seenOnLine == 0 {
             newest[key]?.seenOnLine = UInt32(clamping: line)
             matched += 1
         }
+        return found
+    }
+
+    /// What ``meet(_:on:)`` would answer for `key`, without marking the line met.
+    func peek(_ key: LineKey) -> Newest? {
+        guard let found = newest[key] else { return nil }
+        if found.seenOnLine == 0, let firstWritten, found.index >= firstWritten { return nil }
         return found
     }
 

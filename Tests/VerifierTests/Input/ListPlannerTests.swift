@@ -128,3 +128,20 @@ struct ListPlannerLookAheadTests {
         #expect(!sharded.mayVerify(Self.line(outside)), "\(outside) is in another shard")
     }
 }
+
+extension ListPlannerLookAheadTests {
+    /// A line an earlier run recorded is no line to verify when resuming (a good one, with
+    /// --retry-failed): a resumed list of over 1,000 new invalid lines before its recorded ones
+    /// asked the daemon, and with it down stopped with exit 2 and nothing recorded.
+    @Test func aLineAnEarlierRunRecordedIsNoneToVerify() {
+        let history = ListPlannerTests.history([("a.example/x:1", .good), ("a.example/x:2", .error)])
+        let resumed = ListPlanner(registry: nil, history: history, retryFailed: false)
+        #expect(!resumed.mayVerify(Self.line("a.example/x:1")))
+        #expect(!resumed.mayVerify(Self.line("a.example/x:2")))
+        #expect(resumed.mayVerify(Self.line("a.example/x:3")))
+        let retrying = ListPlanner(registry: nil, history: history, retryFailed: true)
+        #expect(!retrying.mayVerify(Self.line("a.example/x:1")))
+        #expect(retrying.mayVerify(Self.line("a.example/x:2")), "--retry-failed verifies it again")
+        #expect(history.matched == 0, "looking ahead marks no line met")
+    }
+}
