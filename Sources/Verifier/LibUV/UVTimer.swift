@@ -15,13 +15,17 @@ final class UVTimer: UVHandle {
     ///
     /// libuv counts from the loop's cached time, taken when the loop last woke: after work in the
     /// same turn, a timer would fire early by the length of that work (an image's timeout among
-    /// them). The cached time is brought up to now first.
+    /// them). The cached time is brought up to now first, and a millisecond is added to a delay
+    /// that is not 0, as the cached time is cut down to the millisecond: never early, at most 1 ms
+    /// late.
     func schedule(after milliseconds: UInt64, repeating repeatMilliseconds: UInt64 = 0, _ action: @escaping () -> Void) {
         self.action = action
         uv_update_time(typed(uv_timer_t.self).pointee.loop)
+        // That time is in whole milliseconds, cut down: up to one has already passed of the first.
+        let due = milliseconds == 0 || milliseconds == .max ? milliseconds : milliseconds + 1
         uv_timer_start(typed(uv_timer_t.self), { timer in
             UVHandle.owner(of: timer, as: UVTimer.self).action?()
-        }, milliseconds, repeatMilliseconds)
+        }, due, repeatMilliseconds)
     }
 
     /// Stops the timer if it runs; it can be scheduled again.
