@@ -17,7 +17,10 @@ def renderer():
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         return None, "neither kustomize nor kubectl is on PATH"
-    result = subprocess.run([kubectl, "version", "--client", "-o", "json"], capture_output=True, text=True, timeout=60)
+    try:
+        result = subprocess.run([kubectl, "version", "--client", "-o", "json"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None, "kubectl version --client did not answer within 60 s"
     try:
         version = json.loads(result.stdout)["clientVersion"]
         number = (int(version["major"]), int(re.match(r"\d+", version["minor"]).group()))

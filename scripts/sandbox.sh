@@ -121,7 +121,7 @@ down() {
   awk -v prefix="$dir/" 'index($2, prefix) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r mountpoint; do
     umount -l "$mountpoint" 2>/dev/null || say "could not unmount $mountpoint"
   done
-  rm -rf "$dir" || say "could not remove all of $dir"
+  rm -rf --one-file-system "$dir" || say "could not remove all of $dir"
 }
 
 start_registry() {

@@ -304,7 +304,11 @@ def main(argv):
 
     try:
         documents, rendered = render(options.kustomization)
-        job, merge_job, configmap = the_jobs(documents)
+        how = f"rendered by {rendered}" if rendered else f"the files as written ({kustomize_renderer.renderer()[1]})"
+        try:
+            job, merge_job, configmap = the_jobs(documents)
+        except SimulationError as error:
+            raise SimulationError(f"{error}; {how}") from None
         configmap_data = dict(configmap["data"])
         if options.list:
             with open(options.list, encoding="utf-8") as f:
@@ -319,7 +323,7 @@ def main(argv):
         return 2
     try:
         n, p = job["spec"]["completions"], job["spec"].get("parallelism", 1)
-        say(f"{'rendered by ' + rendered if rendered else 'the files as written (no kustomize or kubectl)'}: "
+        say(f"{how}: "
             f"job/{job['metadata']['name']}, {n} shards, {p} at a time, then job/{merge_job['metadata']['name']}; "
             f"image {options.image}, results in {pods.results}" + ("" if secret_data else "; no --credentials: anonymous pulls"))
         pods.prepare_results(job["spec"]["template"]["spec"])

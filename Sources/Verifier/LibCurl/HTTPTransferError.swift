@@ -47,12 +47,13 @@ struct HTTPTransferError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether the server answered with something that is no usable HTTP response (not HTTP, or a
-    /// body over the limit), rather than the network, the host or curl failing: the address is
-    /// wrong, and another try would get the same.
+    /// body over the limit), or the request could not be made as given (a URL curl refuses),
+    /// rather than the network, the host or curl failing: the address is wrong, and another try
+    /// would get the same.
     var isUnusableAnswer: Bool {
         switch kind {
-        case .protocolViolation, .bodyTooLarge: return true
-        case .dns, .connect, .tls, .reset, .stalled, .abortedBySink, .invalidRequest, .other: return false
+        case .protocolViolation, .bodyTooLarge, .invalidRequest: return true
+        case .dns, .connect, .tls, .reset, .stalled, .abortedBySink, .other: return false
         }
     }
 

@@ -108,15 +108,18 @@ final class Supervisor {
     /// lines wait to be written, or the list ends (a resumed run whose lines all have results reads
     /// it to the end here).
     ///
-    /// - Returns: whether any image is to be verified: if not, the run needs no daemon and no worker.
+    /// - Returns: whether any image may be verified: if not, the run needs no daemon and no worker
+    ///   (for the docker client, the lines not planned yet are looked at too).
     func planStart() throws(VerifyError) -> Bool {
         let wanted = configuration.processes * configuration.concurrency
         while !policy.planningDone && policy.jobCount < wanted && invalidBeforeRun.count < 1000 {
             try planLines(Self.linesPerTurn)
         }
         // Stopped by the invalid lines it holds before any job: a list that has none to verify
-        // further on needs no daemon either.
-        if !policy.planningDone && policy.jobCount == 0 { return try linesAheadMayNeedVerification() }
+        // further on needs no daemon either (only the docker client asks one).
+        if !policy.planningDone && policy.jobCount == 0 && configuration.clientKind == .docker {
+            return try linesAheadMayNeedVerification()
+        }
         return policy.hasWork
     }
 

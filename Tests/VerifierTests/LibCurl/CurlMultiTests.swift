@@ -342,6 +342,7 @@ extension Result {
 struct HTTPTransferErrorKindTests {
     @Test func onlyAnAnswerThatIsNoHTTPOrTooLargeIsUnusable() {
         #expect(HTTPTransferError(code: CURLE_WEIRD_SERVER_REPLY, message: "", requestStarted: true).isUnusableAnswer)
+        #expect(HTTPTransferError(code: CURLE_URL_MALFORMAT, message: "", requestStarted: false).isUnusableAnswer, "a URL curl refuses")
         #expect(HTTPTransferError(code: CURLE_UNSUPPORTED_PROTOCOL, message: "Received HTTP/0.9 when not allowed", requestStarted: true).isUnusableAnswer)
         for code in [CURLE_OUT_OF_MEMORY, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_RECV_ERROR, CURLE_OPERATION_TIMEDOUT] {
             #expect(!HTTPTransferError(code: code, message: "", requestStarted: true).isUnusableAnswer, "\(code)")
