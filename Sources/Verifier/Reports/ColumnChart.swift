@@ -18,6 +18,9 @@ struct ColumnChart: Sendable {
         var label: String
     }
 
+    /// The `<svg>` element's id, and what it shows in words (its `aria-label`).
+    var svgID: String
+    var summary: String
     var columns: [Column]
     var ticks: [Tick]
     /// The largest value, written at the top of the axis.
@@ -30,8 +33,12 @@ struct ColumnChart: Sendable {
     /// The plot's top edge; the axis is at `top + plotHeight` (the template draws it at 176).
     static let top = 16.0
 
-    /// Columns spanning `from`...`to` (fractions of the plot's width) with heights `value`.
-    init(_ spans: [(from: Double, to: Double, value: Double, title: String)], ticks: [(at: Double, label: String)], peakLabel: String) {
+    /// The chart `svgID`, showing `summary`: columns spanning `from`...`to` (fractions of the
+    /// plot's width) with heights `value`.
+    init(svgID: String, summary: String, _ spans: [(from: Double, to: Double, value: Double, title: String)],
+         ticks: [(at: Double, label: String)], peakLabel: String) {
+        self.svgID = svgID
+        self.summary = summary
         let largest = max(spans.map(\.value).max() ?? 0, Double.leastNonzeroMagnitude)
         columns = spans.map { span in
             let height = span.value / largest * Self.plotHeight
@@ -47,7 +54,10 @@ struct ColumnChart: Sendable {
 
     /// The duration histogram of `bins`, on a log scale of time, ticks at each power of ten.
     static func durations(_ bins: [ReportData.DurationBin]) -> ColumnChart {
-        guard let first = bins.first, let last = bins.last else { return ColumnChart([], ticks: [], peakLabel: "") }
+        let chart = (svgID: "duration-chart", summary: "Histogram of durations, log scale")
+        guard let first = bins.first, let last = bins.last else {
+            return ColumnChart(svgID: chart.svgID, summary: chart.summary, [], ticks: [], peakLabel: "")
+        }
         let low = log10(Double(max(1, first.lowerMs)))
         let high = log10(Double(last.upperMs ?? last.lowerMs * 5 / 2))
         func at(_ milliseconds: Int64) -> Double { (log10(Double(max(1, milliseconds))) - low) / (high - low) }
@@ -61,7 +71,7 @@ struct ColumnChart: Sendable {
             if Double(decade) >= pow(10, low) { ticks.append((at(decade), milliseconds(decade))) }
             decade *= 10
         }
-        return ColumnChart(spans, ticks: ticks, peakLabel: (bins.map(\.count).max() ?? 0).grouped)
+        return ColumnChart(svgID: chart.svgID, summary: chart.summary, spans, ticks: ticks, peakLabel: (bins.map(\.count).max() ?? 0).grouped)
     }
 
     /// Images finished per minute, one column per point of `perMinute` (`binMinutes` each).
@@ -75,7 +85,8 @@ struct ColumnChart: Sendable {
         let ticks = stride(from: 0, through: perMinute.count, by: step).map { index in
             (at: Double(index) / max(1, count), label: "\(index * binMinutes) min")
         }
-        return ColumnChart(spans, ticks: ticks, peakLabel: SVGNumber.format(perMinute.max() ?? 0) + "/min")
+        return ColumnChart(svgID: "throughput-chart", summary: "Images finished per minute over the run", spans, ticks: ticks,
+                           peakLabel: SVGNumber.format(perMinute.max() ?? 0) + "/min")
     }
 
     /// A duration for a label: `10 ms`, `1 s`, `100 s`, `1.7 h`.

@@ -93,7 +93,7 @@ struct HTMLReport {
 
     /// The page.
     func render() -> String {
-        HTMLTemplate.page.render(self)
+        HTMLTemplate.page.render(self, library: HTMLTemplate.partials)
     }
 
     /// Seconds as a person reads them: `42 s`, `12 min 5 s`, `3 h 20 min`.

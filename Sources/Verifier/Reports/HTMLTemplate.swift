@@ -4,9 +4,23 @@ import Mustache
 /// lines of script (sorting and filtering the failures), nothing loaded from anywhere. The
 /// Content-Security-Policy forbids every request, so that not even a hostile value could make one.
 enum HTMLTemplate {
-    static let page: MustacheTemplate = {
+    static let page = parse(text)
+    /// The templates the page includes as partials: `{{> columnChart}}` draws a ``ColumnChart``.
+    static let partials = MustacheLibrary(templates: ["columnChart": parse(columnChart)])
+
+    private static func parse(_ text: String) -> MustacheTemplate {
         do { return try MustacheTemplate(string: text) } catch { preconditionFailure("the HTML report's template does not parse: \(error)") }
-    }()
+    }
+
+    /// A ``ColumnChart``: its columns over the axis, the largest value at the top, the ticks under it.
+    static let columnChart = #"""
+<svg id="{{svgID}}" width="100%" viewBox="0 0 760 200" role="img" aria-label="{{summary}}">
+<line class="axis" x1="40" y1="176" x2="720" y2="176"></line><text x="44" y="12">{{peak}}</text>
+{{#columns}}<rect class="column" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
+{{/columns}}{{#ticks}}<text x="{{x}}" y="194" text-anchor="middle">{{label}}</text>
+{{/ticks}}</svg>
+
+"""#
 
     static let text = #"""
 <!DOCTYPE html>
@@ -92,22 +106,14 @@ svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
 <section id="durations">
 <h2>How long each image took (log scale)</h2>
 {{#isEmpty}}<p class="note">No images.</p>{{/isEmpty}}
-<svg id="duration-chart" width="100%" viewBox="0 0 760 200" role="img" aria-label="Histogram of durations, log scale">
-<line class="axis" x1="40" y1="176" x2="720" y2="176"></line><text x="44" y="12">{{peak}}</text>
-{{#columns}}<rect class="column" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
-{{/columns}}{{#ticks}}<text x="{{x}}" y="194" text-anchor="middle">{{label}}</text>
-{{/ticks}}</svg>
+{{> columnChart}}
 </section>
 {{/durationChart}}
 {{#throughputChart}}
 <section id="throughput">
 <h2>Images finished per minute (one bar a {{throughputBin}})</h2>
 {{#isEmpty}}<p class="note">No times recorded.</p>{{/isEmpty}}
-<svg id="throughput-chart" width="100%" viewBox="0 0 760 200" role="img" aria-label="Images finished per minute over the run">
-<line class="axis" x1="40" y1="176" x2="720" y2="176"></line><text x="44" y="12">{{peak}}</text>
-{{#columns}}<rect class="column" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
-{{/columns}}{{#ticks}}<text x="{{x}}" y="194" text-anchor="middle">{{label}}</text>
-{{/ticks}}</svg>
+{{> columnChart}}
 </section>
 {{/throughputChart}}
 </div>
