@@ -138,7 +138,7 @@ start_link() {
   tc qdisc add dev "$host_if" root tbf rate "${LINK_RATE:-1gbit}" burst 256kb latency 50ms
   ip netns exec "$link_ns" tc qdisc add dev "$ns_if" root tbf rate "${LINK_RATE:-1gbit}" burst 256kb latency 50ms
   link_address=10.213.0.2:5000
-  "$repo/scripts/registry-config.sh" "$work/storage" "$link_address" >"$work/registry-link.yml"
+  "$repo/scripts/registry-config.sh" --read-only "$work/storage" "$link_address" >"$work/registry-link.yml"
   setsid ip netns exec "$link_ns" docker-registry serve "$work/registry-link.yml" >"$work/logs/registry-link.log" 2>&1 </dev/null &
   link_pid=$!
   started+=("$link_pid")

@@ -202,19 +202,7 @@ seed_registry_client() {
 # read_only_config PORT: the config of a registry that serves the sandbox's storage read-only on
 # 127.0.0.1:PORT; a caller appends its own sections (a top-level auth:, or http's tls: indented).
 read_only_config() {
-  cat <<YAML
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/registry
-  maintenance:
-    readonly:
-      enabled: true
-http:
-  addr: 127.0.0.1:$1
-YAML
+  "$here/registry-config.sh" --read-only "$dir/registry" "127.0.0.1:$1"
 }
 
 # The same storage behind htpasswd (Basic) credentials, read-only.
