@@ -25,48 +25,7 @@ import sys
 import tempfile
 import time
 
-
-def rss_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def processes():
-    """(pid, parent pid, exe) of every process."""
-    table = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                text = stat.read()
-            parent = int(text[text.rindex(")") + 2:].split()[1])
-            try:
-                exe = os.readlink(f"/proc/{entry}/exe")
-            except OSError:
-                exe = ""
-            table.append((int(entry), parent, exe))
-        except (OSError, ValueError):
-            continue
-    return table
-
-
-def descendants(root, table):
-    children = {}
-    for pid, parent, _ in table:
-        children.setdefault(parent, []).append(pid)
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
+from procfs import descendants, exe, processes, status_kb
 
 
 def line_count(path):
@@ -103,11 +62,11 @@ def main():
     peak_tree, rss_at = 0, {}
     while child.poll() is None:
         tree = descendants(child.pid, processes())
-        peak_tree = max(peak_tree, sum(rss_kb(pid) for pid in tree))
+        peak_tree = max(peak_tree, sum(status_kb(pid, "VmRSS") for pid in tree))
         if results and marks:
             done = line_count(results)
             for mark in marks:
-                rss = rss_kb(child.pid)
+                rss = status_kb(child.pid, "VmRSS")
                 if mark not in rss_at and done >= mark and rss:
                     rss_at[mark] = rss
         time.sleep(0.1)
@@ -126,7 +85,7 @@ def main():
     os.unlink(log.name)
 
     time.sleep(2)
-    survivors = [pid for pid, _, exe in processes() if exe == fakedocker]
+    survivors = [pid for pid in processes() if exe(pid) == fakedocker]
     for pid in survivors:
         try:
             os.kill(pid, signal.SIGKILL)

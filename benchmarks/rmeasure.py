@@ -21,56 +21,14 @@ import subprocess
 import sys
 import time
 
+from procfs import descendants, exe, processes, status_kb
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def table():
-    rows = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    text = stat.read()
-                fields = text[text.rindex(")") + 2:].split()
-                rows[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-            except (OSError, ValueError):
-                pass
-    return rows
-
-
-def tree(root, rows):
-    children = {}
-    for pid, (parent, _) in rows.items():
-        children.setdefault(parent, []).append(pid)
-    found, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
-
-
 def cpu_ticks(root):
-    rows = table()
-    return sum(rows[pid][1] for pid in tree(root, rows) if pid in rows)
-
-
-def hwm_kb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def exe(pid):
-    try:
-        return os.readlink(f"/proc/{pid}/exe")
-    except OSError:
-        return ""
+    rows = processes()
+    return sum(rows[pid][1] for pid in descendants(root, rows) if pid in rows)
 
 
 def main():
@@ -95,9 +53,9 @@ def main():
     hwm = {}
     while child.poll() is None:
         if match:
-            for pid in tree(child.pid, table()):
+            for pid in descendants(child.pid, processes()):
                 if exe(pid) == match:
-                    kb = hwm_kb(pid)
+                    kb = status_kb(pid, "VmHWM")
                     if kb:
                         hwm[pid] = ("supervisor" if pid == child.pid else "worker", kb)
         time.sleep(0.05)
