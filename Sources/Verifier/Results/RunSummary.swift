@@ -26,7 +26,7 @@ public struct RunSummary: Sendable {
     /// Good images whose `docker rmi` failed.
     private(set) var cleanupWarnings = 0
     /// The registry client's HTTP requests, those answered over HTTP/2, the connections opened
-    /// for them, and the body bytes they fetched (same_as records not counted twice).
+    /// for them, and the body bytes they fetched, over every attempt (``addAttempt(_:)``).
     private(set) var registryRequests = 0
     private(set) var registryRequestsOverHTTP2 = 0
     private(set) var registryConnections = 0

@@ -12,7 +12,8 @@
 /// pace of its own, below the rate above, while what remains of the quota would not cover the
 /// images still to verify: what remains, spread over the quota's window (at least one start a
 /// window), so that the quota is not spent in a burst that ends in `rate-limited` answers. It is
-/// set anew by every answer that states the quota, and lifted when the quota covers the rest.
+/// set anew by every finished attempt whose answers stated the quota, and lifted when the quota
+/// covers the rest.
 struct StartRateLimiter: Sendable {
     /// A change of the rate, for the progress output and the summary.
     struct Change: Sendable, Equatable {

@@ -320,7 +320,7 @@ final class Supervisor {
             handedOut[id] = job
             worker.channel.send(.verify(id: id, reference: job.pull))
         }
-        reportRateCuts(since: cuts)
+        reportRateChanges(since: cuts)
         scheduleWake(now: now)
     }
 
@@ -336,7 +336,7 @@ final class Supervisor {
 
     /// Says each cut of the start rate since the `count`th, and each start or end of pacing to
     /// the registry's pull quota, as it happens.
-    private func reportRateCuts(since count: Int) {
+    private func reportRateChanges(since count: Int) {
         for cut in policy.limiter.cuts.dropFirst(count) {
             Console.line("verify: a registry answered rate-limited; starts are slowed to \(String(format: "%.2f", cut.rate))/s for all workers")
         }
@@ -365,7 +365,7 @@ final class Supervisor {
             if let registry = verdict.registry { summary.addAttempt(registry) }
             let finish = policy.finished(id, by: worker.index, verdict: verdict, now: MonotonicClock.seconds(),
                                          unit: Double.random(in: 0..<1))
-            reportRateCuts(since: cuts)
+            reportRateChanges(since: cuts)
             switch finish {
             case .ignored:
                 return
